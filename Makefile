@@ -1,0 +1,31 @@
+# The two commands: `make site` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site serve test check bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+site: $(STAMP)  ## check the catalogue and build site/ (atomically)
+	$(BIN)/kb build --strict
+
+serve: $(STAMP)  ## live preview at http://127.0.0.1:8000
+	$(BIN)/kb serve
+
+check: $(STAMP)
+	$(BIN)/kb check --strict
+
+test: $(STAMP)  ## the whole test suite
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/scale.py
+
+clean:
+	rm -rf site dist .cache $(VENV)

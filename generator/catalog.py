@@ -1,0 +1,138 @@
+"""The Catalog: checked records, the region tree, models and glossary, cross-linked both ways.
+
+Built only by `check.build_catalog`, so everything after this stage sees typed, valid data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+from typing import Mapping
+
+from .schema import KIND_FOLDERS, GovernanceModel, RecordBase, Region, Term
+
+# A link's name as seen from each end: practice --implements--> policy is, from the policy's
+# side, "implemented by".
+LINK_NAMES = {
+    "related": ("相关记录", "相关记录"),
+    "implements": ("落实的政策文件", "落实本文件的记录"),
+    "supports": ("支撑的实践案例", "支撑本案例的项目"),
+}
+
+
+@dataclass(frozen=True)
+class RegionNode:
+    id: str
+    name: str
+    level: str
+    code: str | None
+    parent: str | None
+    children: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    relation: str  # key of LINK_NAMES
+    label: str  # the relation as read from this end
+    target: str  # record id
+
+
+@dataclass(frozen=True)
+class Catalog:
+    records: tuple[RecordBase, ...]  # sorted by id
+    files: Mapping[str, str]  # record id -> path relative to the project root
+    models: tuple[GovernanceModel, ...]
+    regions: Mapping[str, RegionNode]  # in tree order
+    top_regions: tuple[str, ...]
+    glossary: tuple[Term, ...]
+    _links: Mapping[str, tuple[Link, ...]] = field(repr=False)
+
+    @classmethod
+    def assemble(cls, records: list[RecordBase], files: dict[str, str], models: list[GovernanceModel],
+                 regions: list[Region], glossary: list[Term]) -> "Catalog":
+        nodes: dict[str, RegionNode] = {}
+
+        def walk(region: Region, parent: str | None) -> None:
+            nodes[region.id] = RegionNode(region.id, region.name, region.level, region.code, parent,
+                                          tuple(c.id for c in region.children))
+            for child in region.children:
+                walk(child, region.id)
+
+        for top in regions:
+            walk(top, None)
+        links: dict[str, list[Link]] = defaultdict(list)
+        for record in records:
+            for relation, targets in record.links().items():
+                forward, backward = LINK_NAMES[relation]
+                for target in targets:
+                    links[record.id].append(Link(relation, forward, target))
+                    links[target].append(Link(relation, backward, record.id))
+        unique = {rid: tuple(dict.fromkeys(ls)) for rid, ls in links.items()}
+        return cls(
+            records=tuple(sorted(records, key=lambda r: r.id)),
+            files=MappingProxyType(dict(files)),
+            models=tuple(models),
+            regions=MappingProxyType(nodes),
+            top_regions=tuple(r.id for r in regions),
+            glossary=tuple(glossary),
+            _links=MappingProxyType(unique),
+        )
+
+    # --- lookups ---------------------------------------------------------------------------
+    @cached_property
+    def by_id(self) -> Mapping[str, RecordBase]:
+        return MappingProxyType({r.id: r for r in self.records})
+
+    @cached_property
+    def model_by_id(self) -> Mapping[str, GovernanceModel]:
+        return MappingProxyType({m.id: m for m in self.models})
+
+    def links(self, record_id: str) -> tuple[Link, ...]:
+        """Explicit links of a record, both directions, in declaration order."""
+        return self._links.get(record_id, ())
+
+    def region_path(self, region_id: str) -> list[RegionNode]:
+        """From the province down to the region itself."""
+        path = []
+        node: RegionNode | None = self.regions[region_id]
+        while node is not None:
+            path.append(node)
+            node = self.regions[node.parent] if node.parent else None
+        return path[::-1]
+
+    def region_and_descendants(self, region_id: str) -> list[str]:
+        out = [region_id]
+        for child in self.regions[region_id].children:
+            out.extend(self.region_and_descendants(child))
+        return out
+
+    def records_in_region(self, region_id: str, *, include_children: bool = True) -> list[RecordBase]:
+        ids = set(self.region_and_descendants(region_id)) if include_children else {region_id}
+        return [r for r in self.records if r.region in ids]
+
+    def level_of(self, record: RecordBase) -> str:
+        return self.regions[record.region].level
+
+    def province_of(self, record: RecordBase) -> RegionNode:
+        return self.region_path(record.region)[0]
+
+    def records_of_kind(self, kind: str) -> list[RecordBase]:
+        return [r for r in self.records if r.kind == kind]  # type: ignore[attr-defined]
+
+    def records_of_model(self, model_id: str) -> list[RecordBase]:
+        return [r for r in self.records if model_id in r.models]
+
+    @cached_property
+    def tags(self) -> Mapping[str, tuple[RecordBase, ...]]:
+        by_tag: dict[str, list[RecordBase]] = defaultdict(list)
+        for record in self.records:
+            for tag in dict.fromkeys(record.tags):
+                by_tag[tag].append(record)
+        return MappingProxyType({t: tuple(by_tag[t]) for t in sorted(by_tag)})
+
+    @staticmethod
+    def url_of(record: RecordBase) -> str:
+        """The stable URL path of a record's page, from its kind and id."""
+        return f"{KIND_FOLDERS[record.kind]}/{record.id}/"  # type: ignore[attr-defined]

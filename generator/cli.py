@@ -1,0 +1,72 @@
+"""`kb`: thin click commands. Each parses its arguments, calls one stage and returns an exit code."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from . import problems as reporting
+from .check import check_catalog
+from .schema import ID_PATTERN, KIND_FOLDERS, KINDS, json_schemas
+
+CATALOG_OPTION = click.option(
+    "--catalog", "catalog_dir", type=click.Path(path_type=Path, file_okay=False), default="catalog",
+    show_default=True, help="记录目录(含 models.yml、regions.yml、glossary.yml 和三个记录子目录)。")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """市域社会治理经验库:检查记录、生成站点、检索与导出。"""
+
+
+def _report(found: list[reporting.Problem], fmt: str, strict: bool) -> int:
+    if strict:
+        found = reporting.promote_warnings(found)
+    sys.stdout.write(reporting.REPORTERS[fmt](found))
+    if fmt == "text":
+        click.echo(reporting.summary(found), err=True)
+    return 1 if any(p.is_error for p in found) else 0
+
+
+@main.command()
+@CATALOG_OPTION
+@click.option("--format", "fmt", type=click.Choice(sorted(reporting.REPORTERS)), default="text",
+              show_default=True, help="输出格式:text 文本,json 机器可读,github 为 GitHub 注释。")
+@click.option("--strict", is_flag=True, help="把警告(繁体字、网页残留、出处无法追溯等)也当作错误。")
+def check(catalog_dir: Path, fmt: str, strict: bool) -> None:
+    """检查全部记录及其相互引用;有错误时退出码为 1。"""
+    if not catalog_dir.is_dir():
+        raise click.UsageError(f"找不到记录目录 {catalog_dir}")
+    result = check_catalog(catalog_dir, base=Path.cwd())
+    sys.exit(_report(result.problems, fmt, strict))
+
+
+@main.command()
+@click.option("--kind", type=click.Choice(["record", *[f"{f}/*.yml" for f in KIND_FOLDERS.values()],
+                                           "models.yml", "regions.yml", "glossary.yml"]),
+              default="record", show_default=True, help="输出哪一种文件的 JSON Schema。")
+def schema(kind: str) -> None:
+    """输出 JSON Schema,供编辑器(如 VS Code 的 YAML 插件)校验和补全。"""
+    click.echo(json.dumps(json_schemas()[kind], ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("record_id")
+@CATALOG_OPTION
+def new(kind: str, record_id: str, catalog_dir: Path) -> None:
+    """新建一条记录的模板文件:KIND 为 practice、policy 或 project,RECORD_ID 为编号。"""
+    from .scaffold import scaffold
+
+    if not re.match(ID_PATTERN, record_id):
+        raise click.BadParameter("编号只能用小写字母、数字和连字符,如 hebi-yiping-sihui", param_hint="RECORD_ID")
+    target = catalog_dir / KIND_FOLDERS[kind] / f"{record_id}.yml"
+    if target.exists():
+        raise click.UsageError(f"{target} 已存在,不会覆盖")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(scaffold(kind, record_id), encoding="utf-8")
+    click.echo(f"已创建 {target},填写后运行 kb check。")

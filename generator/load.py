@@ -1,0 +1,240 @@
+"""Strict YAML loading: never trust the file, and remember where every value came from.
+
+Every scalar is kept as a string (or None for an empty value); the schema decides what it
+means. So `no` is not False, `010` is not 8, `1:20` is not 80 and a date is what the schema
+says, whatever YAML 1.1 would have guessed.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+
+MAX_BYTES = 256 * 1024
+NULLS = {"", "~", "null", "Null", "NULL"}
+Path_ = tuple  # a path into the data: ("measures", 2, "title")
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int  # 1-based
+    col: int  # 1-based
+
+
+@dataclass
+class LoadedFile:
+    """One file's data plus the position of every key and value in it."""
+
+    display: str
+    data: Any
+    values: dict[Path_, Mark] = field(default_factory=dict)
+    keys: dict[Path_, Mark] = field(default_factory=dict)
+
+    def mark(self, path: Path_, *, key: bool = False) -> Mark:
+        """The position of `path`, or of its nearest ancestor that exists."""
+        table = self.keys if key else self.values
+        while path:
+            if path in table:
+                return table[path]
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), Mark(1, 1))
+
+    def problem(self, path: Path_, code: str, message: str, hint: str = "", *, key: bool = False,
+                severity: str = "error") -> Problem:
+        m = self.mark(path, key=key)
+        return Problem(self.display, m.line, m.col, field_name(path), code, message, hint, severity)  # type: ignore[arg-type]
+
+
+def field_name(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _bad_char(ch: str) -> bool:
+    if ch in "\n\t\r":
+        return False
+    # Cc control, Cf format (zero-width, bidi overrides, BOM), Zl/Zp separators, Co private use
+    return unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp", "Co", "Cs"}
+
+
+def _position(text: str, index: int) -> Mark:
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return Mark(line, col)
+
+
+def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """Read a regular UTF-8 file of bounded size, rejecting invisible and control characters."""
+
+    def fail(code: str, message: str, hint: str, mark: Mark = Mark(1, 1)) -> tuple[None, list[Problem]]:
+        return None, [Problem(display, mark.line, mark.col, "", code, message, hint)]
+
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        return fail("unreadable", f"无法读取文件:{exc.strerror}", "请确认文件存在且可读")
+    if stat.S_ISLNK(info.st_mode):
+        return fail("symlink", "不接受符号链接", "请把链接换成普通文件")
+    if not stat.S_ISREG(info.st_mode):
+        return fail("not-a-file", "不是普通文件", "目录中只能放普通的 .yml 文件")
+    if info.st_size > MAX_BYTES:
+        return fail("too-large", f"文件过大({info.st_size} 字节,上限 {MAX_BYTES} 字节)",
+                    "请精简内容或拆成多条记录")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        prefix = raw[: exc.start].decode("utf-8", "ignore")
+        mark = _position(prefix, len(prefix))
+        guess = ""
+        try:
+            raw.decode("gb18030")
+            guess = "(看起来是 GBK/GB18030 编码)"
+        except UnicodeDecodeError:
+            pass
+        return fail("encoding", f"文件不是 UTF-8 编码{guess}", "请用编辑器将文件另存为 UTF-8", mark)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    problems = []
+    for index, ch in enumerate(text):
+        if _bad_char(ch) and not (ch == "\r" and text[index + 1 : index + 2] == "\n"):
+            name = unicodedata.name(ch, "")
+            m = _position(text, index)
+            problems.append(Problem(display, m.line, m.col, "", "invisible-char",
+                                    f"含不可见字符或控制字符 U+{ord(ch):04X} {name}".rstrip(),
+                                    "请删除该字符(常见于从网页或 Word 复制的文本)"))
+        elif ch == "\r":
+            continue
+    if problems:
+        return None, problems
+    return text, []
+
+
+class _Builder:
+    """Turns a YAML event stream into plain values, refusing YAML's riskier features."""
+
+    def __init__(self, display: str):
+        self.file = LoadedFile(display, None)
+        self.problems: list[Problem] = []
+
+    def _flag(self, event: yaml.Event, code: str, message: str, hint: str) -> None:
+        m = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+        self.problems.append(Problem(self.file.display, m.line, m.col, "", code, message, hint))
+
+    def _check_node_event(self, event: yaml.NodeEvent) -> None:
+        if getattr(event, "anchor", None):
+            self._flag(event, "yaml-anchor", f"不允许使用锚点“&{event.anchor}”", "请把内容直接写出来")
+        tag = getattr(event, "tag", None)
+        if tag:
+            self._flag(event, "yaml-tag", f"不允许使用 YAML 标签“{tag}”", "请删除标签,直接写值")
+
+    def build(self, events) -> None:
+        documents = 0
+        stack: list[tuple[Any, Path_, dict]] = []  # (container, path, seen keys -> line)
+        pending_key: list[Any] = []
+        root: Any = None
+
+        def place(value: Any, mark: Mark) -> Path_ | None:
+            nonlocal root
+            if not stack:
+                root = value
+                self.file.values[()] = mark
+                return ()
+            container, path, seen = stack[-1]
+            if isinstance(container, list):
+                child = path + (len(container),)
+                container.append(value)
+                self.file.values[child] = mark
+                return child
+            if not pending_key:
+                # this value is a key
+                if not isinstance(value, str):
+                    self.problems.append(Problem(self.file.display, mark.line, mark.col, "", "yaml-key",
+                                                 "映射的键必须是简单文本", "请改为 `名称: 值` 的形式"))
+                    pending_key.append(None)
+                    return None
+                pending_key.append((value, mark))
+                return None
+            key = pending_key.pop()
+            if key is None:
+                return None
+            name, key_mark = key
+            child = path + (name,)
+            if name in seen:
+                self.problems.append(Problem(
+                    self.file.display, key_mark.line, key_mark.col, "", "yaml-duplicate-key",
+                    f"键“{name}”重复:第 {seen[name]} 行和第 {key_mark.line} 行",
+                    "同一层级的键只能出现一次,请合并或删除其中一个"))
+                return None
+            seen[name] = key_mark.line
+            container[name] = value
+            self.file.values[child] = mark
+            self.file.keys[child] = key_mark
+            return child
+
+        for event in events:
+            mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    self._flag(event, "yaml-multi-document", "一个文件只能有一个 YAML 文档",
+                               "请删除多余的 `---`,每条记录单独一个文件")
+            elif isinstance(event, yaml.AliasEvent):
+                self._flag(event, "yaml-alias", f"不允许使用别名“*{event.anchor}”", "请把内容直接写出来")
+                place(None, mark)
+            elif isinstance(event, yaml.ScalarEvent):
+                self._check_node_event(event)
+                value = event.value
+                is_key_position = bool(stack) and isinstance(stack[-1][0], dict) and not pending_key
+                if event.style is None and value in NULLS and not is_key_position:
+                    value = None
+                if is_key_position and event.style is None and value == "<<":
+                    self._flag(event, "yaml-merge", "不允许使用合并键“<<”", "请把要合并的字段直接写出来")
+                place(value, mark)
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                self._check_node_event(event)
+                container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+                path = place(container, mark)
+                if path is None:  # a key or a dropped duplicate: keep parsing, discard the value
+                    path = ("\0dropped",)
+                stack.append((container, path, {}))
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+        self.file.data = root
+
+
+def load_yaml(path: Path, display: str | None = None) -> tuple[LoadedFile | None, list[Problem]]:
+    """Load one YAML file strictly. Returns the file (None if unusable) and its problems."""
+    display = display or str(path)
+    text, problems = read_text(path, display)
+    if text is None:
+        return None, problems
+    return parse_yaml(text, display)
+
+
+def parse_yaml(text: str, display: str) -> tuple[LoadedFile | None, list[Problem]]:
+    builder = _Builder(display)
+    try:
+        builder.build(yaml.parse(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        detail = exc.problem or exc.context or "无法解析"
+        return None, builder.problems + [Problem(display, line, col, "", "yaml-syntax",
+                                                 f"YAML 语法错误:{detail}",
+                                                 "请检查缩进、冒号和引号;文本含冒号时请加引号")]
+    if builder.problems:
+        return None, builder.problems
+    return builder.file, []

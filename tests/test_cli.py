@@ -1,0 +1,59 @@
+"""`kb` commands: exit codes, output formats and the scaffold."""
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from generator.check import check_catalog
+from generator.cli import main
+
+from conftest import FIXTURES
+
+
+def run(*args, cwd=None):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_check_exit_codes():
+    assert run("check", "--catalog", str(FIXTURES / "valid" / "catalog")).exit_code == 0
+    assert run("check", "--catalog", str(FIXTURES / "broken" / "catalog")).exit_code == 1
+    assert run("check", "--format", "xml").exit_code == 2
+    assert run("check", "--catalog", "/no/such/dir").exit_code == 2
+
+
+def test_check_json_and_github_formats():
+    result = run("check", "--catalog", str(FIXTURES / "broken" / "catalog"), "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["valid"] is False and data["errors"] > 20
+    first = data["problems"][0]
+    assert set(first) == {"file", "line", "col", "field", "code", "message", "hint", "severity"}
+    github = run("check", "--catalog", str(FIXTURES / "broken" / "catalog"), "--format", "github").stdout
+    assert any(line.startswith("::error file=") and ",line=" in line for line in github.splitlines())
+    assert "::warning file=" in github
+
+
+def test_strict_turns_warnings_into_errors(tmp_path):
+    catalog = tmp_path / "catalog"
+    shutil.copytree(FIXTURES / "valid" / "catalog", catalog)
+    practice = catalog / "practices" / "wangge-bihuan.yml"
+    practice.write_text(practice.read_text(encoding="utf-8").replace("title: 示例区网格闭环服务", "title: 示例區網格"),
+                        encoding="utf-8")
+    assert run("check", "--catalog", str(catalog)).exit_code == 0
+    result = run("check", "--catalog", str(catalog), "--strict")
+    assert result.exit_code == 1 and "[traditional-chars]" in result.stdout
+
+
+@pytest.mark.parametrize("kind", ["practice", "policy", "project"])
+def test_new_scaffold_parses_and_only_needs_filling(tmp_path, kind):
+    catalog = tmp_path / "catalog"
+    shutil.copytree(FIXTURES / "valid" / "catalog", catalog)
+    result = run("new", kind, "xin-jilu", "--catalog", str(catalog))
+    assert result.exit_code == 0
+    problems = check_catalog(catalog).problems
+    mine = [p for p in problems if "xin-jilu" in p.file]
+    # the skeleton is valid YAML with every required field present; only placeholders are wrong
+    assert mine and not any(p.code.startswith("yaml") or p.code in ("missing", "unknown-field") for p in mine)
+    assert run("new", kind, "xin-jilu", "--catalog", str(catalog)).exit_code == 2  # never overwrites
+    assert run("new", kind, "Bad_Id", "--catalog", str(catalog)).exit_code == 2

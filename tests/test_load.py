@@ -1,0 +1,92 @@
+"""The strict loader: YAML's risky features are refused, positions are kept, nothing is guessed."""
+
+import os
+
+import pytest
+
+from generator.load import MAX_BYTES, load_yaml, parse_yaml
+
+
+def test_scalars_stay_text_so_yaml_11_guesses_never_happen():
+    loaded, problems = parse_yaml("a: no\nb: 010\nc: 1:20\nd: 2022-01-01\ne:\nf: ~\ng: 'null'\n", "x.yml")
+    assert problems == []
+    assert loaded.data == {"a": "no", "b": "010", "c": "1:20", "d": "2022-01-01", "e": None, "f": None,
+                           "g": "null"}
+
+
+def test_every_value_and_key_keeps_its_line_and_column():
+    loaded, _ = parse_yaml("id: x\nmeasures:\n  - title: 一\n  - title: 二\n    text: 三\n", "x.yml")
+    assert loaded.values[("measures", 1, "text")] == (loaded.values[("measures", 1, "text")].__class__(5, 11))
+    assert (loaded.keys[("measures", 1, "text")].line, loaded.keys[("measures", 1, "text")].col) == (5, 5)
+    # a missing field points at the nearest ancestor that exists
+    assert loaded.mark(("measures", 1, "nothing")).line == 4
+
+
+@pytest.mark.parametrize("text, code", [
+    ("a: &x 1\n", "yaml-anchor"),
+    ("a: 1\nb: *x\n", "yaml-alias"),
+    ("a: !!str 1\n", "yaml-tag"),
+    ("a: !custom 1\n", "yaml-tag"),
+    ("<<: {a: 1}\n", "yaml-merge"),
+    ("a: 1\n---\na: 2\n", "yaml-multi-document"),
+    ("a: 1\na: 2\n", "yaml-duplicate-key"),
+    ("? [a, b]\n: 1\n", "yaml-key"),
+])
+def test_risky_yaml_is_refused(text, code):
+    loaded, problems = parse_yaml(text, "x.yml")
+    assert loaded is None
+    assert code in [p.code for p in problems]
+
+
+def test_duplicate_key_names_both_lines():
+    _, problems = parse_yaml("title: a\nyear: 1\ntitle: b\n", "x.yml")
+    assert [(p.line, p.message) for p in problems] == [(3, "键“title”重复:第 1 行和第 3 行")]
+
+
+def test_symlinks_are_refused(tmp_path):
+    real = tmp_path / "real.yml"
+    real.write_text("a: 1\n", encoding="utf-8")
+    link = tmp_path / "link.yml"
+    os.symlink(real, link)
+    loaded, problems = load_yaml(link, "link.yml")
+    assert loaded is None
+    assert [p.as_text() for p in problems] == ["link.yml:1:1: 不接受符号链接 (请把链接换成普通文件) [symlink]"]
+
+
+def test_oversized_files_are_refused(tmp_path):
+    big = tmp_path / "big.yml"
+    big.write_text("a: " + "字" * MAX_BYTES + "\n", encoding="utf-8")
+    loaded, problems = load_yaml(big, "big.yml")
+    assert loaded is None and problems[0].code == "too-large"
+
+
+def test_gbk_file_asks_for_utf8_instead_of_mojibake(tmp_path):
+    path = tmp_path / "gbk.yml"
+    path.write_bytes("a: 1\ntitle: 鹤壁市一评四会\n".encode("gbk"))
+    loaded, problems = load_yaml(path, "gbk.yml")
+    assert loaded is None
+    assert problems[0].code == "encoding" and problems[0].line == 2
+    assert "另存为 UTF-8" in problems[0].hint
+
+
+def test_utf8_bom_is_accepted(tmp_path):
+    path = tmp_path / "bom.yml"
+    path.write_bytes("\ufeffa: 一\n".encode("utf-8"))
+    loaded, problems = load_yaml(path, "bom.yml")
+    assert problems == [] and loaded.data == {"a": "一"}
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u202e", "\u2066", "\x07", "\u2028", "\ue000"])
+def test_invisible_and_control_characters_are_located(tmp_path, char):
+    path = tmp_path / "x.yml"
+    path.write_text(f"a: 1\nb: 前{char}后\n", encoding="utf-8")
+    loaded, problems = load_yaml(path, "x.yml")
+    assert loaded is None
+    assert [(p.code, p.line, p.col) for p in problems] == [("invisible-char", 2, 5)]
+
+
+def test_windows_line_endings_are_fine(tmp_path):
+    path = tmp_path / "crlf.yml"
+    path.write_bytes(b"a: 1\r\nb: 2\r\n")
+    loaded, problems = load_yaml(path, "crlf.yml")
+    assert problems == [] and loaded.data == {"a": "1", "b": "2"}

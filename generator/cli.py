@@ -70,3 +70,39 @@ def new(kind: str, record_id: str, catalog_dir: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(scaffold(kind, record_id), encoding="utf-8")
     click.echo(f"已创建 {target},填写后运行 kb check。")
+
+
+CONFIG_OPTION = click.option("--config", "-f", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+                             default="mkdocs.yml", show_default=True, help="MkDocs 配置文件。")
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option("--strict", is_flag=True, help="警告(检查警告、断链、缺失锚点)也视为失败。")
+@click.option("--site-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="输出目录,默认为配置中的 site_dir(site/)。")
+@click.option("--base-url", default=None, help="站点的完整网址或子路径,如 https://intranet.example/kb/。")
+def build(config_file: Path, strict: bool, site_dir: Path | None, base_url: str | None) -> None:
+    """检查记录并生成站点;只有全部成功才替换原有的 site/。"""
+    from .build import build_site
+
+    if not config_file.is_file():
+        raise click.UsageError(f"找不到配置文件 {config_file}")
+    result = build_site(config_file, site_dir=site_dir, strict=strict, base_url=base_url)
+    if not result.ok:
+        click.echo(f"构建失败,{result.site_dir} 保持原样。{result.message}", err=True)
+        sys.exit(1)
+    click.echo(f"站点已生成:{result.site_dir}", err=True)
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="预览地址。")
+def serve(config_file: Path, dev_addr: str) -> None:
+    """本地预览站点;修改 catalog/ 中的记录后自动重新生成。"""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    from .build import _ensure_logging
+
+    _ensure_logging()
+    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr)

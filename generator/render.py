@@ -1,0 +1,166 @@
+"""Catalog → Markdown pages, in memory, through Jinja2 templates.
+
+Record text is data, never template: it only ever enters a template as a variable. Plain-text
+fields are escaped for both HTML and Markdown on output (the environment's `finalize`), so a
+title shows literally whatever it holds; Markdown fields are passed as Markdown with every `<`
+neutralised, so no raw HTML from a record reaches a page even if a check were bypassed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from .catalog import Catalog
+from .schema import KIND_FOLDERS, KIND_NAMES, KINDS, RecordBase
+
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:])")
+MD_LINK_OR_CODE = re.compile(r"(`[^`]*`|!?\[[^\]]*\]\([^)]*\))")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page: where it lives in the docs tree and its Markdown."""
+
+    path: str  # e.g. "practices/hebi-yiping-sihui.md"
+    markdown: str
+
+
+def md_text(value: Any) -> Markup:
+    """Plain text → Markdown that renders as exactly this text."""
+    text = " ".join(str(value).split())
+    return Markup(MD_SPECIAL.sub(r"\\\1", str(escape(text))))
+
+
+def slug(value: str) -> Markup:
+    """An id already validated as [a-z0-9-]: safe in URLs, anchors and attributes as it is."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
+        raise ValueError(f"not a slug: {value!r}")
+    return Markup(value)
+
+
+def url(value: str) -> Markup:
+    """An http(s) URL as a Markdown link destination."""
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"not an http(s) URL: {value!r}")
+    return Markup(str(escape(value)).replace("(", "%28").replace(")", "%29").replace(" ", "%20"))
+
+
+def number(value: float) -> Markup:
+    return Markup(f"{value:g}" if abs(value) < 1e15 else str(value))
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markup) or value is None:
+        return value
+    return md_text(value)
+
+
+def md_path(record: RecordBase) -> str:
+    return f"{KIND_FOLDERS[record.kind]}/{record.id}.md"  # type: ignore[attr-defined]
+
+
+def tag_path(tag: str) -> str:
+    return f"tags/{tag}.md"
+
+
+class GlossaryLinker:
+    """Links the first mention of each glossary term on a page to its entry."""
+
+    def __init__(self, catalog: Catalog):
+        pairs = [(word, term.id) for term in catalog.glossary for word in (term.term, *term.aliases)]
+        pairs.sort(key=lambda pair: -len(pair[0]))  # longest first: 三调联动机制 before 三调联动
+        self._ids = dict(pairs)
+        self._pattern = re.compile("|".join(re.escape(w) for w, _ in pairs)) if pairs else None
+
+    def link(self, markdown: str, page: str, seen: set[str]) -> str:
+        if self._pattern is None:
+            return markdown
+        glossary = posixpath.relpath("glossary.md", posixpath.dirname(page) or ".")
+
+        def replace(match: re.Match) -> str:
+            term_id = self._ids[match.group(0)]
+            if term_id in seen:
+                return match.group(0)
+            seen.add(term_id)
+            return f"[{match.group(0)}]({glossary}#{term_id})"
+
+        parts = MD_LINK_OR_CODE.split(markdown)
+        # odd parts are existing links and code spans: left as they are
+        return "".join(part if i % 2 else self._pattern.sub(replace, part) for i, part in enumerate(parts))
+
+
+class Renderer:
+    def __init__(self, catalog: Catalog, *, source_url: str | None = None):
+        self.catalog = catalog
+        self.source_url = source_url.rstrip("/") + "/" if source_url else None
+        self.glossary = GlossaryLinker(catalog)
+        self.env = Environment(
+            loader=PackageLoader("generator", "templates"),
+            autoescape=True,
+            finalize=_finalize,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["md"] = self._markdown_field
+        self.env.filters.update(text=md_text, slug=slug, url=url, number=number)
+        self.env.globals.update(KIND_NAMES=KIND_NAMES, KIND_FOLDERS=KIND_FOLDERS, KINDS=KINDS, catalog=catalog)
+
+    # --- filters -------------------------------------------------------------------------------
+    def _markdown_field(self, value: str, page: str, seen: set[str]) -> Markup:
+        safe = value.replace("&", "&amp;").replace("<", "&lt;")
+        return Markup(self.glossary.link(safe, page, seen))
+
+    # --- pages ---------------------------------------------------------------------------------
+    def _render(self, template: str, path: str, **context: Any) -> Page:
+        def href(target: str) -> Markup:
+            return Markup(escape(posixpath.relpath(target, posixpath.dirname(path) or ".")))
+
+        markdown = self.env.get_template(template).render(
+            page_path=path, href=href, md_path=md_path, tag_path=tag_path, seen=set(), **context)
+        return Page(path, markdown)
+
+    def pages(self) -> list[Page]:
+        c = self.catalog
+        out = [self._render("models.md.j2", "models/index.md")]
+        out += [self._render("model.md.j2", f"models/{m.id}.md", model=m, records=c.records_of_model(m.id))
+                for m in c.models]
+        out.append(self._render("regions.md.j2", "regions/index.md"))
+        out += [self._render("region.md.j2", f"regions/{rid}.md", region=node, path_nodes=c.region_path(rid),
+                             own=c.records_in_region(rid, include_children=False),
+                             records=c.records_in_region(rid))
+                for rid, node in c.regions.items()]
+        out += [self._render("kind.md.j2", f"{KIND_FOLDERS[k]}/index.md", kind=k, records=c.records_of_kind(k))
+                for k in KINDS]
+        out.append(self._render("tags.md.j2", "tags/index.md"))
+        out += [self._render("tag.md.j2", tag_path(t), tag=t, records=list(rs)) for t, rs in c.tags.items()]
+        out.append(self._render("glossary.md.j2", "glossary.md"))
+        out += [self._record_page(r) for r in c.records]
+        return out
+
+    def _record_page(self, record: RecordBase) -> Page:
+        path = md_path(record)
+        file = self.catalog.files[record.id]
+        return self._render(
+            f"{record.kind}.md.j2", path, r=record,  # type: ignore[attr-defined]
+            region_nodes=self.catalog.region_path(record.region),
+            links=self.catalog.links(record.id),
+            source_file=file,
+            source_href=self.source_url + file if self.source_url else None,
+        )
+
+    def home(self, newest: int = 8) -> str:
+        """The generated part of the home page, appended to the hand-written introduction."""
+        records = sorted(self.catalog.records, key=lambda r: (r.review.added, r.year, r.id), reverse=True)
+        return self._render("home.md.j2", "index.md", newest=records[:newest]).markdown
+
+
+def render_pages(catalog: Catalog, *, source_url: str | None = None) -> list[Page]:
+    return Renderer(catalog, source_url=source_url).pages()

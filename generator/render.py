@@ -19,8 +19,11 @@ from markupsafe import Markup, escape
 from .catalog import Catalog
 from .schema import KIND_FOLDERS, KIND_NAMES, KINDS, RecordBase
 
-MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:])")
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 MD_LINK_OR_CODE = re.compile(r"(`[^`]*`|!?\[[^\]]*\]\([^)]*\))")
+# a link destination with a scheme other than http, https or mailto (inline or reference style)
+UNSAFE_LINK = re.compile(r"(\]\(\s*|^\s*\[[^\]]+\]:\s*)(?!https?://|mailto:)[A-Za-z][\w+.-]*:[^)\s]*",
+                         re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,7 @@ class Renderer:
 
     # --- filters -------------------------------------------------------------------------------
     def _markdown_field(self, value: str, page: str, seen: set[str]) -> Markup:
-        safe = value.replace("&", "&amp;").replace("<", "&lt;")
+        safe = UNSAFE_LINK.sub(r"\1#", value.replace("&", "&amp;").replace("<", "&lt;"))
         return Markup(self.glossary.link(safe, page, seen))
 
     # --- pages ---------------------------------------------------------------------------------
@@ -158,7 +161,7 @@ class Renderer:
 
     def home(self, newest: int = 8) -> str:
         """The generated part of the home page, appended to the hand-written introduction."""
-        records = sorted(self.catalog.records, key=lambda r: (r.review.added, r.year, r.id), reverse=True)
+        records = sorted(self.catalog.records, key=lambda r: (r.review.added, r.year or 0, r.id), reverse=True)
         return self._render("home.md.j2", "index.md", newest=records[:newest]).markdown
 
 

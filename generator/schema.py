@@ -28,13 +28,14 @@ LEVELS = ("省", "市", "县区", "乡镇街道", "村社区")
 PROJECT_STATUSES = ("规划中", "建设中", "运行中", "已结束")
 
 
-def _real_date(value: str) -> dt.date:
+def _real_date(value: str) -> str:
     try:
-        return dt.date.fromisoformat(value)
+        dt.date.fromisoformat(value)
     except ValueError:
         raise PydanticCustomError(
             "bad_date", "日期“{value}”不存在", {"value": value}
         ) from None
+    return value
 
 
 def _partial_date(value: str) -> str:
@@ -88,6 +89,13 @@ PartialDate = Annotated[
     AfterValidator(_partial_date),
 ]
 Url = Annotated[str, AfterValidator(_http_url), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})]
+RegionCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{6}$"),
+    # YAML editors read `code: 410600` as a number; both spellings mean the same code.
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^\d{6}$"},
+                              {"type": "integer", "minimum": 100000, "maximum": 999999}]}),
+]
 Year = Annotated[int, Field(ge=1949, le=2100)]
 Number = Annotated[float, Field(allow_inf_nan=False)]
 
@@ -152,7 +160,8 @@ class RecordBase(Strict):
     region: Slug = Field(description="所属地区,regions.yml 中的 id,如 hebi")
     models: list[Slug] = Field(min_length=1, description="治理模式,models.yml 中的 id,至少一个")
     tags: list[Tag] = Field(default_factory=list, description="标签,简短中文词语")
-    year: Year = Field(description="年份:做法形成、文件印发或项目启动之年,原文可考者")
+    year: Optional[Year] = Field(
+        None, description="年份:做法形成、文件印发或项目启动之年;原文未写明时不填,不要推测")
     summary: Text = Field(description="摘要:一两句话,十秒内读完")
     source: Source = Field(description="出处")
     related: list[Slug] = Field(default_factory=list, description="相关记录的 id")
@@ -273,7 +282,7 @@ class Region(Strict):
     id: Slug = Field(description="编号,用于网址和记录的 region 字段,如 hebi")
     name: Text = Field(description="名称,如“鹤壁市”")
     level: Literal[LEVELS] = Field(description="层级:省、市、县区、乡镇街道或村社区")  # type: ignore[valid-type]
-    code: Optional[Annotated[str, StringConstraints(pattern=r"^\d{6}$")]] = Field(
+    code: Optional[RegionCode] = Field(
         None, description="GB/T 2260 行政区划代码(六位),乡镇街道及以下不填"
     )
     children: list["Region"] = Field(default_factory=list, description="下级区域")

@@ -14,3 +14,13 @@ def valid_catalog(tmp_path):
     target = tmp_path / "catalog"
     shutil.copytree(FIXTURES / "valid" / "catalog", target)
     return target
+
+
+def make_project(target: Path, catalog: Path) -> Path:
+    """A buildable project in `target`: this repo's site config, content and theme, and `catalog`."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    for folder in ("content", "theme_overrides"):
+        shutil.copytree(ROOT / folder, target / folder)
+    shutil.copytree(catalog, target / "catalog")
+    return target

@@ -1,0 +1,119 @@
+"""Safe output: record text is shown literally or refused, never executed, wherever it lands."""
+
+import json
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+import generator.plugin
+from generator.build import build_site
+from generator.catalog import Catalog
+from generator.check import CheckResult, check_catalog
+from generator.render import Renderer, md_text
+from generator.schema import Practice
+
+from conftest import FIXTURES, make_project
+
+HOSTILE = {
+    "title": "标题<img src=x onerror=alert(1)>{{ 7*7 }}<script>alert(2)</script>",
+    "summary": "摘要<script>alert(3)</script>{{ 7*7 }}[点我](javascript:alert(4))",
+    "measure_title": "做法<img src=x onerror=alert(5)>",
+    "measure_text": "正文<script>alert(6)</script>{{ 7*7 }}{% raw %}\n\n[点我](javascript:alert(7)) <javascript:alert(8)>\n\n[r]: javascript:alert(9)",
+}
+
+
+def hostile_catalog() -> Catalog:
+    catalog = check_catalog(FIXTURES / "valid" / "catalog").catalog
+    base = catalog.by_id["wangge-bihuan"].model_dump()
+    base.update(id="hostile", title=HOSTILE["title"], summary=HOSTILE["summary"], tags=["网格"],
+                measures=[{"title": HOSTILE["measure_title"], "text": HOSTILE["measure_text"]}],
+                related=["wangge-bihuan"], implements=[])
+    record = Practice.model_validate(base)  # the schema alone lets this through; check would not
+    files = dict(catalog.files, hostile="catalog/practices/hostile.yml")
+    return Catalog.assemble([*catalog.records, record], files, list(catalog.models),
+                            [_region_tree()], list(catalog.glossary))
+
+
+def _region_tree():
+    from generator.load import load_yaml
+    from generator.schema import RegionsFile
+
+    loaded, _ = load_yaml(FIXTURES / "valid" / "catalog" / "regions.yml")
+    return RegionsFile.model_validate(loaded.data).regions[0]
+
+
+def test_check_refuses_the_hostile_fixture():
+    lines = (FIXTURES / "broken" / "expected.txt").read_text(encoding="utf-8")
+    assert "unsafe-text.yml:4:8: title: 不允许 HTML 标签或尖括号链接" in lines
+    assert "unsafe-text.yml:23:11: measures[1].text: 链接协议“javascript:”不允许" in lines
+
+
+def test_plain_text_is_escaped_for_html_and_markdown():
+    assert md_text("<b>*x*</b> [a](javascript:1) {{ 7*7 }}") == (
+        r"&lt;b&gt;\*x\*&lt;/b&gt; \[a\]\(javascript:1\) \{\{ 7\*7 \}\}")
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory, request):
+    project = make_project(tmp_path_factory.mktemp("hostile"), FIXTURES / "valid" / "catalog")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(generator.plugin, "check_catalog", lambda *a, **k: CheckResult(hostile_catalog(), []))
+    request.addfinalizer(patch.undo)
+    result = build_site(project / "mkdocs.yml")
+    assert result.ok, result.message
+    return project / "site"
+
+
+def unsafe_bits(html: str) -> list[str]:
+    found = []
+    page = BeautifulSoup(html, "html.parser")
+    for element in page.find_all(True):
+        for name, value in element.attrs.items():
+            value = " ".join(value) if isinstance(value, list) else str(value)
+            if name.startswith("on"):
+                found.append(f"event attribute {name} on <{element.name}>")
+            if re.match(r"\s*(javascript|vbscript|data):", value, re.I):
+                found.append(f"{name}={value!r}")
+        if element.name == "img" and element.get("src") == "x":
+            found.append("hostile <img>")
+        if element.name == "script" and "alert(" in element.get_text():
+            found.append("hostile <script>")
+    return found
+
+
+def test_no_generated_file_holds_an_executable_bit_of_record_text(hostile_site):
+    pages = list(hostile_site.rglob("*.html"))
+    assert len(pages) > 10
+    for path in pages:
+        assert unsafe_bits(path.read_text(encoding="utf-8")) == [], path
+    index = json.loads((hostile_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for doc in index["docs"]:  # Material's search inserts these as HTML
+        assert unsafe_bits(doc["title"]) == [] and unsafe_bits(doc["text"]) == [], doc["location"]
+
+
+def test_hostile_text_is_shown_literally_and_never_evaluated(hostile_site):
+    page = BeautifulSoup((hostile_site / "practices" / "hostile" / "index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    article = page.select_one("article")
+    assert article.h1.get_text() == HOSTILE["title"]
+    assert page.title.get_text().startswith(HOSTILE["title"])
+    text = article.get_text()
+    assert "{{ 7*7 }}" in text and "{% raw %}" in text
+    assert "<script>alert(6)</script>" in text  # visible as text
+    index = json.loads((hostile_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = [BeautifulSoup(d["title"] + " " + d["text"], "html.parser").get_text() for d in index["docs"]]
+    texts += [BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").get_text() for p in hostile_site.rglob("*.html")]
+    for text in texts:
+        assert not re.search(r"(?<![\d.])49(?![\d])", text)
+
+
+def test_listing_and_link_text_is_escaped_too(hostile_site):
+    tag_page = (hostile_site / "tags" / "网格" / "index.html").read_text(encoding="utf-8")
+    assert unsafe_bits(tag_page) == []
+    assert "&lt;img src=x onerror=alert(1)&gt;" in tag_page
+
+
+def test_renderer_output_is_deterministic():
+    catalog = check_catalog(FIXTURES / "valid" / "catalog").catalog
+    assert Renderer(catalog).pages() == Renderer(catalog).pages()

@@ -1,0 +1,62 @@
+"""The MkDocs plugin: plain `mkdocs build`/`serve` run the whole pipeline; nothing generated is written to content/."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from mkdocs.config import load_config
+
+from generator.plugin import CatalogPlugin
+
+from conftest import FIXTURES, make_project
+
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+def tree(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+def test_plain_mkdocs_build_renders_the_catalogue_in_memory(tmp_path):
+    project = make_project(tmp_path / "p", FIXTURES / "valid" / "catalog")
+    content_before = tree(project / "content")
+    run = subprocess.run(MKDOCS + ["build", "--strict"], cwd=project, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert (project / "site" / "practices" / "wangge-bihuan" / "index.html").is_file()
+    assert tree(project / "content") == content_before
+
+
+def test_plain_mkdocs_build_stops_with_the_same_messages_as_kb_check(tmp_path):
+    project = make_project(tmp_path / "p", FIXTURES / "valid" / "catalog")
+    practice = project / "catalog" / "practices" / "wangge-bihuan.yml"
+    practice.write_text(practice.read_text(encoding="utf-8").replace("summary:", "summery:"), encoding="utf-8")
+    check = subprocess.run([sys.executable, "-m", "generator", "check"], cwd=project, capture_output=True, text=True)
+    build = subprocess.run(MKDOCS + ["build"], cwd=project, capture_output=True, text=True)
+    assert check.returncode == 1 and build.returncode != 0
+    lines = [line for line in check.stdout.splitlines() if line]
+    assert lines and all(line in build.stderr for line in lines)
+    assert not (project / "site").exists()
+
+
+def test_a_hand_written_page_may_not_shadow_a_generated_one(tmp_path):
+    project = make_project(tmp_path / "p", FIXTURES / "valid" / "catalog")
+    (project / "content" / "glossary.md").write_text("# 手写\n", encoding="utf-8")
+    build = subprocess.run(MKDOCS + ["build"], cwd=project, capture_output=True, text=True)
+    assert build.returncode != 0 and "glossary.md" in build.stderr and "重名" in build.stderr
+
+
+def test_serve_watches_the_catalogue(tmp_path):
+    project = make_project(tmp_path / "p", FIXTURES / "valid" / "catalog")
+    config = load_config(str(project / "mkdocs.yml"))
+    plugin = config.plugins["catalog"]
+    assert isinstance(plugin, CatalogPlugin)
+    plugin.on_config(config)
+
+    class Server:
+        watched: list[str] = []
+
+        def watch(self, path, *args, **kwargs):
+            self.watched.append(path)
+
+    server = plugin.on_serve(Server(), config=config, builder=None)
+    assert str((project / "catalog").resolve()) in server.watched

@@ -17,13 +17,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from .check import check_catalog
 from .problems import promote_warnings, report_text
-from .render import Renderer
+from .browse import browse_data, browse_script
+from .render import BROWSE_PAGE, Renderer, md_path
 from .schema import KIND_FOLDERS, KINDS
 
 log = logging.getLogger("mkdocs.plugins.catalog")
+ASSETS = Path(__file__).parent / "assets"
 
 
 class CatalogConfig(base.Config):
@@ -66,6 +69,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             {"地区": "regions/index.md"},
             {"类型": [f"{KIND_FOLDERS[k]}/index.md" for k in KINDS]},
             {"标签": "tags/index.md"},
+            {"筛选浏览": BROWSE_PAGE},
             {"术语表": "glossary.md"},
             {"关于": ["about.md", "editing.md"]},
         ]
@@ -78,7 +82,20 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             in_nav = page.path.endswith("index.md") or page.path.startswith("models/") or page.path == "glossary.md"
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
+        self._add_browse_assets(files, config)
         return files
+
+    def _add_browse_assets(self, files: Files, config: MkDocsConfig) -> None:
+        """The browse page's data and script, with record URLs as this build spells them."""
+        catalog = self.renderer.catalog
+        browse_url = files.get_file_from_path(BROWSE_PAGE).url
+
+        def url_of(record) -> str:
+            return get_relative_url(files.get_file_from_path(md_path(record)).url, browse_url)
+
+        data = browse_script(browse_data(catalog, url_of))
+        files.append(File.generated(config, "assets/kb-browse-data.js", content=data))
+        files.append(File.generated(config, "assets/kb-browse.js", abs_src_path=str(ASSETS / "browse.js")))
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri == "index.md" and self.renderer is not None:

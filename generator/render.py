@@ -26,6 +26,9 @@ UNSAFE_LINK = re.compile(r"(\]\(\s*|^\s*\[[^\]]+\]:\s*)(?!https?://|mailto:)[A-Z
                          re.MULTILINE)
 
 
+BROWSE_PAGE = "browse/index.md"  # a folder of its own, so its scripts sit at ../assets/ in every URL style
+
+
 @dataclass(frozen=True)
 class Page:
     """One generated page: where it lives in the docs tree and its Markdown."""
@@ -145,6 +148,7 @@ class Renderer:
         out.append(self._render("tags.md.j2", "tags/index.md"))
         out += [self._render("tag.md.j2", tag_path(t), tag=t, records=list(rs)) for t, rs in c.tags.items()]
         out.append(self._render("glossary.md.j2", "glossary.md"))
+        out.append(self._render("browse.md.j2", BROWSE_PAGE))
         out += [self._record_page(r) for r in c.records]
         return out
 

@@ -1,0 +1,94 @@
+"""Facet data for the browse page: each facet is a small class that says which values a record has.
+
+The data ships as a .js file (not fetched), so the browse page filters offline and from file://.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+from .catalog import Catalog
+from .schema import KIND_NAMES, RecordBase
+
+UNKNOWN_YEAR = "未注明"
+
+
+class Facet:
+    key = ""
+    label = ""
+
+    def values(self, record: RecordBase, catalog: Catalog) -> list[str]:
+        raise NotImplementedError
+
+
+class ModelFacet(Facet):
+    key, label = "model", "治理模式"
+
+    def values(self, record, catalog):
+        return [catalog.model_by_id[m].name for m in record.models]
+
+
+class KindFacet(Facet):
+    key, label = "kind", "类型"
+
+    def values(self, record, catalog):
+        return [KIND_NAMES[record.kind]]
+
+
+class RegionFacet(Facet):
+    """A record counts for its region and every region above it, so 湖南省 includes 雨湖区."""
+
+    key, label = "region", "地区"
+
+    def values(self, record, catalog):
+        return [node.name for node in catalog.region_path(record.region)]
+
+
+class LevelFacet(Facet):
+    key, label = "level", "层级"
+
+    def values(self, record, catalog):
+        return [catalog.level_of(record)]
+
+
+class YearFacet(Facet):
+    key, label = "year", "年份"
+
+    def values(self, record, catalog):
+        return [str(record.year) if record.year else UNKNOWN_YEAR]
+
+
+class TagFacet(Facet):
+    key, label = "tag", "标签"
+
+    def values(self, record, catalog):
+        return list(dict.fromkeys(record.tags))
+
+
+FACETS: tuple[Facet, ...] = (ModelFacet(), KindFacet(), RegionFacet(), LevelFacet(), YearFacet(), TagFacet())
+
+
+def browse_data(catalog: Catalog, url_of: Callable[[RecordBase], str]) -> dict:
+    return {
+        "facets": [{"key": f.key, "label": f.label} for f in FACETS],
+        "records": [
+            {
+                "id": r.id,
+                "title": r.title,
+                "summary": r.summary,
+                "url": url_of(r),
+                "region": catalog.regions[r.region].name,
+                "year": r.year,
+                "added": r.review.added,
+                "facets": {f.key: f.values(r, catalog) for f in FACETS},
+            }
+            for r in catalog.records
+        ],
+    }
+
+
+def browse_script(data: dict) -> str:
+    """The data as a script that sets a global; JSON is valid JavaScript, and `<` is escaped anyway."""
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+    return f"window.KB_BROWSE = {payload};\n"

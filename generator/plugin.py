@@ -20,9 +20,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .check import check_catalog
+from .export import EXPORTERS, export
 from .problems import promote_warnings, report_text
 from .browse import browse_data, browse_script
-from .render import BROWSE_PAGE, Renderer, md_path
+from .render import BROWSE_PAGE, DOWNLOADS, Renderer, md_path
 from .schema import KIND_FOLDERS, KINDS
 
 log = logging.getLogger("mkdocs.plugins.catalog")
@@ -83,6 +84,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
         self._add_browse_assets(files, config)
+        for fmt in EXPORTERS:
+            files.append(File.generated(config, f"{DOWNLOADS}.{fmt}", content=export(self.renderer.catalog, fmt)))
         return files
 
     def _add_browse_assets(self, files: Files, config: MkDocsConfig) -> None:

@@ -26,6 +26,7 @@ UNSAFE_LINK = re.compile(r"(\]\(\s*|^\s*\[[^\]]+\]:\s*)(?!https?://|mailto:)[A-Z
                          re.MULTILINE)
 
 
+DOWNLOADS = "downloads/catalog"  # + .json / .csv / .xlsx
 BROWSE_PAGE = "browse/index.md"  # a folder of its own, so its scripts sit at ../assets/ in every URL style
 
 
@@ -166,7 +167,7 @@ class Renderer:
     def home(self, newest: int = 8) -> str:
         """The generated part of the home page, appended to the hand-written introduction."""
         records = sorted(self.catalog.records, key=lambda r: (r.review.added, r.year or 0, r.id), reverse=True)
-        return self._render("home.md.j2", "index.md", newest=records[:newest]).markdown
+        return self._render("home.md.j2", "index.md", newest=records[:newest], downloads=DOWNLOADS).markdown
 
 
 def render_pages(catalog: Catalog, *, source_url: str | None = None) -> list[Page]:

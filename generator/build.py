@@ -9,9 +9,11 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
 log = logging.getLogger("mkdocs")
@@ -35,13 +37,25 @@ def _ensure_logging() -> None:
 
 
 def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool = False,
-               base_url: str | None = None) -> BuildResult:
+               base_url: str | None = None,
+               configure: Callable[[MkDocsConfig], None] | None = None) -> BuildResult:
+    """Build atomically. `base_url` is a full URL (https://intranet.example/kb/) or just a path
+    (/kb/): pages link relatively either way; the path makes 404.html, canonical links and the
+    sitemap point inside the prefix without naming a host. `configure` adjusts the loaded config
+    before the build (the offline bundle uses it)."""
     _ensure_logging()
     config_file = Path(config_file).resolve()
     overrides: dict = {"strict": strict}
-    if base_url:
+    sub_path = None
+    if base_url and base_url.startswith("/"):
+        sub_path = "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
+    elif base_url:
         overrides["site_url"] = base_url
     config = load_config(str(config_file), **overrides)
+    if sub_path is not None:
+        config.site_url = sub_path  # MkDocs' URL option wants a scheme; a bare path works everywhere it is used
+    if configure is not None:
+        configure(config)
     target = Path(site_dir or config.site_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))

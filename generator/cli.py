@@ -81,13 +81,29 @@ CONFIG_OPTION = click.option("--config", "-f", "config_file", type=click.Path(pa
 @click.option("--strict", is_flag=True, help="警告(检查警告、断链、缺失锚点)也视为失败。")
 @click.option("--site-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="输出目录,默认为配置中的 site_dir(site/)。")
-@click.option("--base-url", default=None, help="站点的完整网址或子路径,如 https://intranet.example/kb/。")
-def build(config_file: Path, strict: bool, site_dir: Path | None, base_url: str | None) -> None:
+@click.option("--base-url", default=None, help="站点的完整网址或子路径,如 https://intranet.example/kb/ 或 /kb/。")
+@click.option("--offline", is_flag=True,
+              help="改为生成离线包 dist/<名称>-<日期>.zip:解压后双击 index.html 即可浏览和搜索,不动 site/。")
+@click.option("--dist-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="离线包的输出目录,默认为配置文件旁的 dist/。")
+def build(config_file: Path, strict: bool, site_dir: Path | None, base_url: str | None,
+          offline: bool, dist_dir: Path | None) -> None:
     """检查记录并生成站点;只有全部成功才替换原有的 site/。"""
     from .build import build_site
 
     if not config_file.is_file():
         raise click.UsageError(f"找不到配置文件 {config_file}")
+    if offline:
+        from .bundle import build_bundle
+
+        if site_dir is not None or base_url is not None:
+            raise click.UsageError("--offline 不能与 --site-dir 或 --base-url 同用(离线包只用相对链接)")
+        bundle = build_bundle(config_file, dist_dir=dist_dir, strict=strict)
+        if not bundle.ok:
+            click.echo(f"构建失败,离线包未生成。{bundle.message}", err=True)
+            sys.exit(1)
+        click.echo(f"离线包已生成:{bundle.path}", err=True)
+        return
     result = build_site(config_file, site_dir=site_dir, strict=strict, base_url=base_url)
     if not result.ok:
         click.echo(f"构建失败,{result.site_dir} 保持原样。{result.message}", err=True)
@@ -106,3 +122,82 @@ def serve(config_file: Path, dev_addr: str) -> None:
 
     _ensure_logging()
     mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr)
+
+
+@main.command("export")
+@CATALOG_OPTION
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="xlsx", show_default=True,
+              help="json 含全部字段;csv 和 xlsx 每条记录一行,Excel 可直接打开。")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="输出文件。")
+def export_command(catalog_dir: Path, fmt: str, output: Path) -> None:
+    """导出全部记录为 JSON、CSV 或 Excel 表格。"""
+    from .export import export
+
+    result = check_catalog(catalog_dir, base=Path.cwd())
+    if result.catalog is None:
+        sys.stdout.write(reporting.report_text([p for p in result.problems if p.is_error]))
+        click.echo("记录检查未通过,未导出。", err=True)
+        sys.exit(1)
+    output.write_bytes(export(result.catalog, fmt))
+    click.echo(f"已导出 {len(result.catalog.records)} 条记录:{output}", err=True)
+
+
+@main.command("search")
+@click.argument("query", nargs=-1, required=True)
+@CATALOG_OPTION
+@click.option("--model", "models", multiple=True, help="只看某一治理模式(models.yml 中的 id,如 sanzhi-ronghe);可重复。")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="只看某一类型;可重复。")
+@click.option("--region", default=None, help="只看某地区及其下级地区(regions.yml 中的 id,如 hebi)。")
+@click.option("--year", "years", multiple=True, type=int, help="只看某一年份;可重复。")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="最多显示几条。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text 供阅读,json 供程序使用。")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False), default=Path(".cache/whoosh"),
+              show_default=True, help="索引所在的缓存目录;只重建有改动的记录。")
+def search_command(query: tuple[str, ...], catalog_dir: Path, models: tuple[str, ...], kinds: tuple[str, ...],
+                   region: str | None, years: tuple[int, ...], limit: int, fmt: str, cache_dir: Path) -> None:
+    """全文检索记录(jieba 分词 + 领域词典,BM25 排序),可按模式、类型、地区、年份筛选。"""
+    import difflib
+
+    from .search import JiebaMissing, WhooshIndex
+
+    text = " ".join(query).strip()
+    if not text:
+        raise click.UsageError("请输入检索词")
+    if not catalog_dir.is_dir():
+        raise click.UsageError(f"找不到记录目录 {catalog_dir}")
+    result = check_catalog(catalog_dir, base=Path.cwd())
+    if result.catalog is None:
+        sys.stdout.write(reporting.report_text([p for p in result.problems if p.is_error]))
+        click.echo("记录检查未通过,无法检索。", err=True)
+        sys.exit(1)
+    catalog = result.catalog
+    for value, known, option in [*((m, catalog.model_by_id, "--model") for m in models),
+                                 *(((region, catalog.regions, "--region"),) if region else ())]:
+        if value not in known:
+            close = difflib.get_close_matches(value, sorted(known), n=1)
+            hint = f",是否想写“{close[0]}”?" if close else ",可选:" + "、".join(sorted(known))
+            raise click.BadParameter(f"“{value}”不存在{hint}", param_hint=option)
+    try:
+        index = WhooshIndex(catalog, cache_dir).open()
+    except JiebaMissing as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    if index.updated or index.removed:
+        click.echo(f"检索索引已更新:{len(index.updated)} 条记录重新索引,{len(index.removed)} 条移除。", err=True)
+    hits = index.search(text, models=models, kinds=kinds, region=region, years=years, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps({"query": text, "count": len(hits), "results": [h.as_dict() for h in hits]},
+                              ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        click.echo(f"没有找到与“{text}”匹配的记录。", err=True)
+        return
+    from .schema import KIND_NAMES
+
+    for rank, hit in enumerate(hits, 1):
+        click.echo(f"{rank}. {hit.id}  {hit.title}")
+        year = f" · {hit.year}年" if hit.year is not None else ""
+        click.echo(f"   {KIND_NAMES[hit.kind]} · {hit.region_name}{year} · 得分 {hit.score:.2f}")
+        click.echo(f"   {hit.snippet}")

@@ -3,6 +3,10 @@ from pathlib import Path
 
 import pytest
 
+# End-to-end fixtures (nginx, Chromium, the site built once per session): see tests/harness.py.
+# Imported here, not in test modules, so each session fixture exists once.
+from harness import browser, built_site, kb_project, recorded_page, served_site  # noqa: F401
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -308,6 +308,10 @@ def check_catalog(root: Path, base: Path | None = None) -> CheckResult:
 
     problems += _cross_record(records, model_ids if models_file else None,
                               region_ids if regions_file else None)
+    # Records with errors of their own are compared once they are fixed: a half-written copy is
+    # expected to look like the record it was copied from.
+    broken = {p.file for p in problems if p.is_error}
+    problems += _near_duplicates([(r, loaded) for r, loaded in records if loaded.display not in broken])
     if any(p.is_error for p in problems):
         return CheckResult(None, problems)
     catalog = Catalog.assemble(
@@ -316,6 +320,20 @@ def check_catalog(root: Path, base: Path | None = None) -> CheckResult:
         list(models_file.models), list(regions_file.regions), list(glossary_file.terms),
     )
     return CheckResult(catalog, problems)
+
+
+def _near_duplicates(records: list[tuple[RecordBase, LoadedFile]]) -> list[Problem]:
+    """A record whose text is nearly the same as another's: a copy to merge or to tell apart."""
+    from .search import near_duplicates
+
+    problems = []
+    for i, j, similarity in near_duplicates([r for r, _ in records]):
+        (_, first), (_, second) = records[i], records[j]
+        problems.append(second.problem(("summary",), "near-duplicate",
+                                       f"与 {first.display} 的内容几乎相同(相似度 {similarity:.0%})",
+                                       "同一做法请合并为一条记录;不同做法请写明各自的区别",
+                                       severity="warning"))
+    return problems
 
 
 def _cross_record(records: list[tuple[RecordBase, LoadedFile]], model_ids: set[str] | None,

@@ -14,7 +14,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -25,6 +25,8 @@ from .problems import promote_warnings, report_text
 from .browse import browse_data, browse_script
 from .render import BROWSE_PAGE, DOWNLOADS, Renderer, md_path
 from .schema import KIND_FOLDERS, KINDS
+from .search import JiebaMissing
+from .webindex import ZH_SEPARATOR, SiteSearch, separator_ok, use_worker
 
 log = logging.getLogger("mkdocs.plugins.catalog")
 ASSETS = Path(__file__).parent / "assets"
@@ -44,7 +46,12 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def __init__(self) -> None:
         self.renderer: Renderer | None = None
         self.catalog_path: Path | None = None
+        self.search: SiteSearch | None = None
+        self.search_on = False  # Material's search plugin enabled: our index and worker replace its own
+        self.unindexed: set[str] = set()  # generated pages kept out of the search index
+        self.record_urls: dict[str, str] = {}
 
+    @event_priority(100)  # before Material's search plugin, which loads jieba_dict_user in its on_config
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         project = Path(config.config_file_path or ".").resolve().parent
         self.catalog_path = (project / self.config.catalog_dir).resolve()
@@ -56,9 +63,32 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if any(p.is_error for p in found):
             errors = [p for p in found if p.is_error]
             raise PluginError("记录检查未通过,站点未生成:\n" + report_text(errors).rstrip())
-        self.renderer = Renderer(result.catalog, source_url=self.config.source_url)
+        self.search = self._setup_search(config, project, result.catalog)
+        self.renderer = Renderer(result.catalog, source_url=self.config.source_url, similar=self.search.similar)
         config.nav = self._nav(result.catalog)
         return config
+
+    def _setup_search(self, config: MkDocsConfig, project: Path, catalog) -> SiteSearch:
+        """Chinese segmentation must be on, or search silently indexes whole runs of characters."""
+        try:
+            site_search = SiteSearch(catalog, project / ".cache" / "search")
+        except JiebaMissing as exc:
+            raise PluginError(f"{exc}。站点未生成:没有分词,站内搜索只能整段匹配中文。"
+                              "请安装项目依赖(pip install -e .)后重新构建。") from None
+        material = config.plugins.get("material/search")
+        self.search_on = bool(material is not None and material.config.enabled)
+        if self.search_on:
+            from material.plugins.search import plugin as material_search
+
+            if material_search.jieba is None:
+                raise PluginError("Material 搜索插件未启用中文分词(导入 jieba 失败),站点未生成。请安装项目依赖后重新构建。")
+            if material.config.separator is None:
+                material.config.separator = ZH_SEPARATOR
+            elif not separator_ok(material.config.separator):
+                raise PluginError("mkdocs.yml 中 search 的 separator 必须包含 \\u200b(jieba 分出的词以零宽空格隔开),"
+                                  f"现为 {material.config.separator!r}")
+            material.config.jieba_dict_user = str(site_search.dict_path)
+        return site_search
 
     @staticmethod
     def _nav(catalog) -> list:
@@ -83,6 +113,12 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             in_nav = page.path.endswith("index.md") or page.path.startswith("models/") or page.path == "glossary.md"
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
+            # Listing pages repeat record text, and records are indexed from the catalogue itself:
+            # of the generated pages only the glossary goes through Material's indexing.
+            if page.path != "glossary.md":
+                self.unindexed.add(page.path)
+        self.unindexed.add("index.md")  # the home page lists the newest records
+        self.record_urls = {r.id: files.get_file_from_path(md_path(r)).url for r in self.renderer.catalog.records}
         self._add_browse_assets(files, config)
         for fmt in EXPORTERS:
             files.append(File.generated(config, f"{DOWNLOADS}.{fmt}", content=export(self.renderer.catalog, fmt)))
@@ -101,9 +137,32 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         files.append(File.generated(config, "assets/kb-browse.js", abs_src_path=str(ASSETS / "browse.js")))
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.src_uri in self.unindexed:
+            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         if page.file.src_uri == "index.md" and self.renderer is not None:
             return markdown.rstrip() + "\n\n" + self.renderer.home()
         return markdown
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if not self.search_on:
+            return output
+        try:
+            return use_worker(output)
+        except ValueError as exc:
+            raise PluginError(f"{page.file.src_uri}:{exc}") from None
+
+    @event_priority(-100)  # after Material's search plugin has written search_index.json
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if not self.search_on or self.search is None:
+            return
+        import json
+
+        site = Path(config.site_dir)
+        material_index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+        for rel, data in self.search.files(self.record_urls, material_index).items():
+            target = site / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         if self.catalog_path is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -103,8 +103,10 @@ class GlossaryLinker:
 
 
 class Renderer:
-    def __init__(self, catalog: Catalog, *, source_url: str | None = None):
+    def __init__(self, catalog: Catalog, *, source_url: str | None = None,
+                 similar: Mapping[str, Sequence[str]] | None = None):
         self.catalog = catalog
+        self.similar = similar or {}  # record id -> computed similar record ids (search.similar_records)
         self.source_url = source_url.rstrip("/") + "/" if source_url else None
         self.glossary = GlossaryLinker(catalog)
         self.env = Environment(
@@ -160,6 +162,7 @@ class Renderer:
             f"{record.kind}.md.j2", path, r=record,  # type: ignore[attr-defined]
             region_nodes=self.catalog.region_path(record.region),
             links=self.catalog.links(record.id),
+            similar=[self.catalog.by_id[i] for i in self.similar.get(record.id, ())],
             source_file=file,
             source_href=self.source_url + file if self.source_url else None,
         )

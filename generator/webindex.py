@@ -1,0 +1,180 @@
+"""The site's search index: prebuilt, sharded, read by our search worker inside Material's UI.
+
+Why not Material's own index: its browser worker downloads every page's text and builds a lunr
+index from it at page load. Measured here (bench/scale.py) that is seconds at a few thousand
+records, and the download grows with the catalogue. Material lets a site bring its own worker (the
+`search` entry of its page configuration); ours speaks the same messages, so the search box, result
+list, keyboard handling and highlighting stay Material's.
+
+What is written (all under `search/`):
+- `search_index.json`: Material's search configuration (its page highlighter reads the
+  separator) plus a compact table of documents (location, title, a one-line teaser) and
+  `config.kb` (number of shards, version, stop words).
+- `kb/<n>.js`: the postings of every term whose first character's code is `n` modulo the number
+  of shards: `{term: [doc delta, weight, ...]}` with BM25F weights computed here. A query loads only
+  the shards of its own characters.
+- `kb/t2s.js`: the traditional → simplified character map (the same one the analyzer uses).
+- `kb/worker.js`: the worker (`generator/assets/search-worker.js`).
+
+Records are indexed field by field from the Catalog (`search.record_fields`); hand-written pages
+and the glossary come from Material's own per-section entries. Listing pages are not indexed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from typing import Mapping, Sequence
+
+from .schema import KIND_NAMES
+from .search import FIELD_WEIGHTS, STOPWORDS, Analyzer, Corpus, t2s_map
+
+SHARD_BYTES = 48 * 1024  # target raw size of one shard
+MAX_SHARDS = 512
+WORKER_PATH = "search/kb/worker.js"
+K1, B = 1.2, 0.75
+PAGE_WEIGHT = 0.4  # a page about the library or a glossary entry ranks below the records it explains
+TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    """One searchable document that is not a record (a hand-written page section, the glossary)."""
+
+    location: str
+    title: str
+    text: str  # plain text
+
+
+def entries_from_material(docs: Sequence[Mapping]) -> list[PageEntry]:
+    """Material's search entries (text segmented with U+200B, may hold a little HTML) → plain text."""
+    out = []
+    for doc in docs:
+        title = html.unescape(TAG.sub("", str(doc.get("title", "")))).replace("\u200b", "")
+        text = html.unescape(TAG.sub(" ", str(doc.get("text", "")))).replace("\u200b", "")
+        out.append(PageEntry(str(doc.get("location", "")), " ".join(title.split()), " ".join(text.split())))
+    return out
+
+
+def _teaser(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def build(corpus: Corpus, urls: Mapping[str, str], pages: Sequence[PageEntry],
+          material_config: Mapping) -> dict[str, bytes]:
+    """Every file of the site's search index, by path under the site folder."""
+    analyzer: Analyzer = corpus.analyzer
+    catalog = corpus.catalog
+    table: list[dict] = []
+    fields: list[dict[str, Counter[str]]] = []  # per document: field -> term counts
+    for doc in corpus.docs:
+        record = catalog.by_id[doc.id]
+        region = catalog.regions[record.region].name
+        year = f" · {record.year}年" if record.year is not None else ""
+        teaser = f"{KIND_NAMES[record.kind]} · {region}{year} — {record.summary}"  # type: ignore[attr-defined]
+        table.append({"location": urls[doc.id], "title": html.escape(record.title, quote=False),
+                      "text": html.escape(_teaser(teaser), quote=False)})
+        fields.append({name: Counter(tokens) for name, tokens in doc.tokens.items()})
+    records = len(table)
+    for page in pages:
+        table.append({"location": page.location, "title": html.escape(page.title, quote=False),
+                      "text": html.escape(_teaser(page.text), quote=False)})
+        fields.append({"title": Counter(analyzer.tokens(page.title)), "body": Counter(analyzer.tokens(page.text))})
+
+    # BM25 per field, summed with the field weights: a word in the title outweighs the same word
+    # repeated in the body, and a long record is not favoured for being long.
+    n = len(fields)
+    df: Counter[str] = Counter()
+    length_sum: Counter[str] = Counter()
+    field_docs: Counter[str] = Counter()
+    for doc_fields in fields:
+        df.update(set().union(*map(set, doc_fields.values())))
+        for name, counts in doc_fields.items():
+            length_sum[name] += sum(counts.values())
+            field_docs[name] += 1
+    avg = {name: (length_sum[name] / field_docs[name]) or 1.0 for name in field_docs}
+    postings: dict[str, list[int]] = {}
+    last: dict[str, int] = {}
+    for d, doc_fields in enumerate(fields):
+        scores: Counter[str] = Counter()
+        for name, counts in doc_fields.items():
+            norm = K1 * (1 - B + B * sum(counts.values()) / avg[name])
+            for term, tf in counts.items():
+                scores[term] += FIELD_WEIGHTS[name] * tf * (K1 + 1) / (tf + norm)
+        factor = 1.0 if d < records else PAGE_WEIGHT
+        for term in sorted(scores):
+            idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
+            weight = max(1, round(scores[term] * idf * factor * 10))
+            plist = postings.setdefault(term, [])
+            plist += [d - last.get(term, 0), weight]
+            last[term] = d
+
+    total = sum(len(t) * 3 + 6 * len(p) for t, p in postings.items())
+    shards = max(1, min(MAX_SHARDS, math.ceil(total / SHARD_BYTES)))
+    grouped: dict[int, dict[str, list[int]]] = {i: {} for i in range(shards)}
+    for term in sorted(postings):
+        grouped[ord(term[0]) % shards][term] = postings[term]
+
+    files: dict[str, bytes] = {}
+    for i, terms in grouped.items():
+        body = json.dumps(terms, ensure_ascii=False, separators=(",", ":"))
+        files[f"search/kb/{i}.js"] = f"kbShard({i},{body})\n".encode("utf-8")
+    pairs = "".join(k + v for k, v in sorted(t2s_map().items()))
+    files["search/kb/t2s.js"] = f"kbT2S({json.dumps(pairs, ensure_ascii=False)})\n".encode("utf-8")
+    files[WORKER_PATH] = worker_source().encode("utf-8")
+    version = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()[:12]
+    config = dict(material_config)
+    config["kb"] = {"shards": shards, "version": version, "stop": sorted(STOPWORDS)}
+    index = {"config": config, "docs": table}
+    files["search/search_index.json"] = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return files
+
+
+def worker_source() -> str:
+    return resources.files("generator").joinpath("assets/search-worker.js").read_text(encoding="utf-8")
+
+
+# --- the plugin's search stage ------------------------------------------------------------------
+
+ZH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+"  # Material's default for zh: U+200B is jieba's word boundary
+WORKER_URL = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js(")')
+
+
+class SiteSearch:
+    """What a site build needs from search, independent of MkDocs: the domain dictionary file
+    (for Material's `jieba_dict_user`), the analysed catalogue, similar records, and the files of
+    the search index."""
+
+    def __init__(self, catalog, cache_dir):
+        from pathlib import Path
+
+        from .search import analyzer_for, domain_terms, similar_records, write_user_dict
+
+        self.catalog = catalog
+        self.terms = domain_terms(catalog)
+        self.dict_path = write_user_dict(self.terms, Path(cache_dir) / "userdict.txt")
+        self.corpus = Corpus(catalog, analyzer_for(tuple(self.terms)))
+        self.similar = similar_records(self.corpus)
+
+    def files(self, urls: Mapping[str, str], material_index: Mapping) -> dict[str, bytes]:
+        pages = entries_from_material(material_index.get("docs", []))
+        return build(self.corpus, urls, pages, material_index.get("config", {}))
+
+
+def separator_ok(separator: str) -> bool:
+    return "\\u200b" in separator or "\u200b" in separator
+
+
+def use_worker(output: str) -> str:
+    """Point Material's page configuration at our worker; the relative prefix is kept."""
+    replaced, count = WORKER_URL.subn(lambda m: m.group(1) + m.group(2) + WORKER_PATH + m.group(3), output)
+    if count != 1 and '"search":' in output:
+        raise ValueError("页面配置中找不到 Material 搜索 worker 的路径(Material 版本变了?)")
+    return replaced

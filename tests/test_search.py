@@ -1,0 +1,257 @@
+"""Search without a browser: the domain dictionary, the analyzer, `kb search` over whoosh, related
+records, near-duplicates, the site's search index files, and the build's refusal without jieba."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.check import check_catalog
+from generator.cli import main
+from generator.problems import promote_warnings, report_text
+from generator.search import (
+    Analyzer,
+    Corpus,
+    WhooshIndex,
+    domain_terms,
+    normalise,
+    record_fields,
+    similar_records,
+    write_user_dict,
+)
+
+from conftest import FIXTURES, ROOT
+
+REAL = ROOT / "catalog"
+
+
+@pytest.fixture(scope="module")
+def real_catalog():
+    result = check_catalog(REAL, base=ROOT)
+    if any(p.is_error for p in promote_warnings(result.problems)):
+        pytest.skip("catalog/ does not pass kb check --strict right now")
+    return result.catalog
+
+
+@pytest.fixture(scope="module")
+def real_index(real_catalog, tmp_path_factory):
+    return WhooshIndex(real_catalog, tmp_path_factory.mktemp("whoosh")).open()
+
+
+# --- one vocabulary ------------------------------------------------------------------------------
+
+def test_domain_dictionary_holds_the_terms_officials_type(real_catalog):
+    terms = set(domain_terms(real_catalog))
+    assert {"三治融合", "四议两公开", "一评四会", "积分换项目", "综治中心", "网格化", "鹤壁"} <= terms
+
+
+def test_a_domain_term_is_one_word_in_both_engines(real_catalog, tmp_path):
+    import jieba
+
+    terms = domain_terms(real_catalog)
+    # Material's search plugin: the global jieba with our file loaded as jieba_dict_user
+    material = jieba.Tokenizer()
+    material.load_userdict(str(write_user_dict(terms, tmp_path / "userdict.txt")))
+    ours = Analyzer(terms)
+    for term in ("三治融合", "四议两公开", "一评四会", "积分换项目"):
+        sentence = f"推行{term}工作机制"
+        assert term in list(material.cut(sentence)), term
+        assert ours.query_terms(sentence) == ["推行", term, "工作", "机制"], term
+
+
+def test_traditional_and_simplified_find_each_other():
+    assert normalise("網格化管理與綜治中心") == "网格化管理与综治中心"
+    assert len(normalise("網格ＡＢ")) == len("網格ＡＢ")  # offsets stay valid for highlighting
+    assert normalise("ＡＢ") == "ab"
+
+
+# --- kb search over whoosh -----------------------------------------------------------------------
+
+def test_yiping_sihui_finds_hebi_first(real_index):
+    hits = real_index.search("一评四会")
+    assert hits[0].id == "hebi-yiping-sihui"
+    assert "【一评四会】" in hits[0].snippet
+
+
+def test_sanzhi_ronghe_finds_records_about_it_not_scattered_characters(real_index, real_catalog):
+    hits = real_index.search("三治融合")
+    assert hits
+    for hit in hits:
+        record = real_catalog.by_id[hit.id]
+        text = normalise(" ".join(record_fields(real_catalog, record).values()))
+        assert "三治融合" in text, f"{hit.id} matched without containing 三治融合"
+    about = {r.id for r in real_catalog.records if "sanzhi-ronghe" in r.models}
+    assert about <= {h.id for h in real_index.search("三治融合", limit=1000)}
+
+
+def test_wangge_finds_the_grid_records(real_index):
+    ids = [h.id for h in real_index.search("网格")]
+    assert {"hebi-zongzhi-wangge", "yuhu-da-wangge"} <= set(ids[:5])
+
+
+def test_jifen_huan_xiangmu_finds_dongkou(real_index, real_catalog):
+    hits = real_index.search("积分换项目")
+    assert hits[0].id == "dongkou-jifen-huan-xiangmu"
+    assert all(h.region in real_catalog.region_and_descendants("dongkou") for h in hits)
+
+
+def test_filters(real_index, real_catalog):
+    in_hebi = set(real_catalog.region_and_descendants("hebi"))
+    hits = real_index.search("网格", region="hebi")
+    assert hits and all(h.region in in_hebi for h in hits)
+    assert all(h.kind == "project" for h in real_index.search("网格", kinds=["project"]))
+    assert real_index.search("网格", kinds=["project"])
+    assert all("duoyuan-tiaojie" in h.models for h in real_index.search("调解", models=["duoyuan-tiaojie"]))
+    years = real_index.search("网格", years=[2018])
+    assert years and all(h.year == 2018 for h in years)
+    # a region's children count: a province finds its cities' records
+    province = real_catalog.region_path("hebi")[0].id
+    assert {h.id for h in hits} <= {h.id for h in real_index.search("网格", region=province)}
+
+
+def test_no_match(real_index):
+    assert real_index.search("航天飞机发射") == []
+    assert real_index.search("的") == []  # only a stop word
+
+
+def test_index_is_rebuilt_only_for_changed_records(valid_catalog, tmp_path):
+    cache = tmp_path / "whoosh"
+    first = WhooshIndex(check_catalog(valid_catalog).catalog, cache).open()
+    assert first.updated == ["jifen-pingtai", "shifang-fangan", "wangge-bihuan"]
+    again = WhooshIndex(check_catalog(valid_catalog).catalog, cache).open()
+    assert again.updated == [] and again.removed == []
+    path = valid_catalog / "practices" / "wangge-bihuan.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("闭环处置。", "闭环处置,限时办结。"), encoding="utf-8")
+    changed = WhooshIndex(check_catalog(valid_catalog).catalog, cache).open()
+    assert changed.updated == ["wangge-bihuan"] and changed.removed == []
+    assert [h.id for h in changed.search("限时办结")] == ["wangge-bihuan"]
+    # a removed record leaves the index (its tags leave the dictionary too: a full rebuild)
+    (valid_catalog / "projects" / "jifen-pingtai.yml").unlink()
+    path.write_text(path.read_text(encoding="utf-8").replace("related: [jifen-pingtai]", "related: []"), encoding="utf-8")
+    gone = WhooshIndex(check_catalog(valid_catalog).catalog, cache).open()
+    assert "jifen-pingtai" not in {h.id for h in gone.search("积分")}
+
+
+def test_kb_search_command(real_catalog, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    runner = CliRunner()
+    cache = ["--cache", str(tmp_path / "whoosh")]
+    done = runner.invoke(main, ["search", "一评四会", "--format", "json", *cache])
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
+    assert data["results"][0]["id"] == "hebi-yiping-sihui"
+    assert data["results"][0]["region_name"] == real_catalog.regions["hebi"].name
+
+    done = runner.invoke(main, ["search", "积分换项目", *cache])
+    assert done.exit_code == 0
+    assert done.stdout.startswith("1. dongkou-jifen-huan-xiangmu  ")
+    assert "【积分换项目】" in done.stdout
+
+    done = runner.invoke(main, ["search", "网格", "--region", "yuhu", "--kind", "practice", "--format", "json", *cache])
+    ids = [r["id"] for r in json.loads(done.stdout)["results"]]
+    assert "yuhu-da-wangge" in ids and all(i.startswith("yuhu-") for i in ids)
+
+    done = runner.invoke(main, ["search", "航天飞机发射", *cache])
+    assert done.exit_code == 0 and done.stdout == ""
+    assert "没有找到与“航天飞机发射”匹配的记录" in done.stderr
+
+    done = runner.invoke(main, ["search", "网格", "--region", "hebbi", *cache])
+    assert done.exit_code == 2 and "是否想写“hebi”" in done.output
+
+
+# --- related records -----------------------------------------------------------------------------
+
+def test_similar_records_are_deterministic_and_leave_out_explicit_links(real_catalog):
+    first = similar_records(Corpus(real_catalog))
+    again = similar_records(Corpus(real_catalog))
+    assert first == again
+    for record in real_catalog.records:
+        similar = first[record.id]
+        assert len(similar) <= 5 and record.id not in similar
+        assert not set(similar) & {l.target for l in real_catalog.links(record.id)}
+    assert all(first[r.id] for r in real_catalog.records)
+    assert "yuhu-da-wangge" in first["hebi-zongzhi-wangge"] + first["guangdonglu-dangjian-wangge"]
+
+
+def test_record_page_shows_similar_records_after_explicit_links(real_catalog):
+    from generator.render import Renderer
+
+    similar = similar_records(Corpus(real_catalog))
+    renderer = Renderer(real_catalog, similar=similar)
+    page = next(p for p in renderer.pages() if p.path == "practices/yuhu-da-wangge.md")
+    assert page.markdown.index("## 关联记录") < page.markdown.index("## 相似记录")
+    block = page.markdown.split("## 相似记录", 1)[1].split("##", 1)[0]
+    assert block.count(".kb-similar") == len(similar["yuhu-da-wangge"]) > 0
+
+
+# --- near-duplicates -----------------------------------------------------------------------------
+
+def test_near_duplicate_pair_is_flagged_with_both_files():
+    folder = FIXTURES / "near-duplicate"
+    result = check_catalog(folder / "catalog", base=folder)
+    assert result.ok  # a warning, not an error
+    assert report_text(result.problems) == (folder / "expected.txt").read_text(encoding="utf-8")
+
+
+def test_valid_and_real_catalogues_have_no_near_duplicates(real_catalog):
+    assert not [p for p in check_catalog(REAL, base=ROOT).problems if p.code == "near-duplicate"]
+    assert not [p for p in check_catalog(FIXTURES / "valid" / "catalog").problems if p.code == "near-duplicate"]
+
+
+# --- the site's index and the build ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory):
+    from harness import build, project_copy
+
+    config = project_copy(tmp_path_factory.mktemp("project"), FIXTURES / "valid" / "catalog")
+    return build(config, tmp_path_factory.mktemp("site") / "site")
+
+
+def test_site_search_index_holds_records_and_pages_but_no_listing_pages(fixture_site):
+    index = json.loads((fixture_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert "\\u200b" in index["config"]["separator"]  # jieba's word boundary, for Material's page highlighter
+    locations = [d["location"] for d in index["docs"]]
+    assert {"practices/wangge-bihuan/", "policies/shifang-fangan/", "projects/jifen-pingtai/"} <= set(locations)
+    assert any(l.startswith("glossary/") for l in locations)
+    listing = ("models/", "regions/", "tags/", "practices/", "policies/", "projects/", "browse/")
+    assert not [l for l in locations if l in listing or l.startswith(("models/", "regions/", "tags/"))]
+    assert locations.count("practices/wangge-bihuan/") == 1
+    assert (fixture_site / "search" / "kb" / "worker.js").is_file()
+    page = (fixture_site / "practices" / "wangge-bihuan" / "index.html").read_text(encoding="utf-8")
+    assert '"search": "../../search/kb/worker.js"' in page
+    assert "workers/search." not in page
+
+
+def test_build_fails_in_chinese_without_jieba(tmp_path):
+    from harness import project_copy
+
+    config = project_copy(tmp_path / "project", FIXTURES / "valid" / "catalog")
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "sitecustomize.py").write_text("import sys\nsys.modules['jieba'] = None  # import jieba fails\n")
+    env = {**os.environ, "PYTHONPATH": str(shim)}
+    kb = str(Path(sys.executable).with_name("kb"))
+    done = subprocess.run([kb, "build", "-f", str(config), "--site-dir", str(tmp_path / "site")],
+                          capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.returncode == 1
+    assert "未安装中文分词库 jieba" in done.stderr and "站点未生成" in done.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_build_refuses_a_separator_without_zero_width_space(tmp_path, caplog):
+    from harness import project_copy
+
+    from generator.build import build_site
+
+    config = project_copy(tmp_path / "project", FIXTURES / "valid" / "catalog")
+    text = config.read_text(encoding="utf-8")
+    assert "      lang: zh\n" in text
+    config.write_text(text.replace("      lang: zh\n", "      lang: zh\n      separator: '[\\s\\-]+'\n"), encoding="utf-8")
+    result = build_site(config, site_dir=tmp_path / "site")
+    assert not result.ok
+    assert "search 的 separator 必须包含 \\u200b" in caplog.text

@@ -1,0 +1,98 @@
+"""Site search in a real browser: Chromium types into Material's search box on the built seed site,
+served by nginx under /kb/ (tests/harness.py), and reads the result list."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from generator.check import check_catalog
+from generator.search import normalise, record_fields
+
+from harness import ROOT, browser, built_site, kb_project, recorded_page, served_site  # noqa: F401
+
+
+@pytest.fixture(scope="module")
+def seed(kb_project):  # noqa: F811
+    if kb_project != ROOT / "mkdocs.yml":
+        pytest.skip("the e2e harness builds the fixture catalogue: catalog/ does not pass kb check --strict")
+    return check_catalog(ROOT / "catalog", base=ROOT).catalog
+
+
+def search(page, base_url: str, query: str) -> list[str]:
+    """Type `query` into the search box on the home page; the result links as site paths."""
+    page.goto(base_url, wait_until="networkidle")
+    box = page.locator("input.md-search__input")
+    if not box.is_visible():
+        page.locator("label[for=__search]").first.click()
+    box.click()
+    box.fill(query)
+    box.press("End")  # Material reads the query on keyup
+    page.locator(".md-search-result__item a").first.wait_for(state="visible")
+    prefix = urlsplit(base_url).path
+    hrefs = page.locator(".md-search-result__item > a").evaluate_all("as => as.map(a => a.href)")
+    return [urlsplit(h).path[len(prefix):] + (f"#{urlsplit(h).fragment}" if urlsplit(h).fragment else "")
+            for h in hrefs]
+
+
+def record_ids(paths: list[str]) -> list[str]:
+    return [p.split("/")[1] for p in paths if p.split("/")[0] in ("practices", "policies", "projects")]
+
+
+def test_yiping_sihui_finds_hebi_first(seed, served_site, recorded_page):  # noqa: F811
+    page, rec = recorded_page
+    paths = search(page, served_site, "一评四会")
+    assert paths[0] == "practices/hebi-yiping-sihui/"
+    assert "<mark>一评四会</mark>" in page.locator(".md-search-result__item").first.inner_html()
+    requested = [urlsplit(u).path for u in rec.requests]
+    assert any(p.endswith("/search/kb/worker.js") for p in requested)
+    assert not any("/workers/search." in p for p in requested)  # Material's lunr worker is not used
+    rec.assert_clean()
+
+
+def test_sanzhi_ronghe_finds_the_term_not_its_characters_apart(seed, served_site, recorded_page):  # noqa: F811
+    page, rec = recorded_page
+    found = record_ids(search(page, served_site, "三治融合"))  # the first screenful (Material renders 10)
+    text = {r.id: normalise(" ".join(record_fields(seed, r).values())) for r in seed.records}
+    assert found and all("三治融合" in text[i] for i in found)
+    about = [r.id for r in seed.records if "sanzhi-ronghe" in r.models]
+    count = int(page.locator(".md-search-result__meta").inner_text().split()[0])
+    assert len(about) <= count <= len([i for i, t in text.items() if "三治融合" in t]) + len(seed.glossary) + 3
+    apart = [i for i, t in text.items() if "三" in t and "治" in t and "三治融合" not in t]
+    assert apart, "the seed catalogue should hold records with 三 and 治 apart"
+    assert not set(apart) & set(found)
+    rec.assert_clean()
+
+
+def test_wangge_finds_the_hebi_and_yuhu_grid_records(seed, served_site, recorded_page):  # noqa: F811
+    page, rec = recorded_page
+    found = record_ids(search(page, served_site, "网格"))
+    assert {"hebi-zongzhi-wangge", "yuhu-da-wangge"} <= set(found[:5])
+    rec.assert_clean()
+
+
+def test_jifen_huan_xiangmu_finds_dongkou(seed, served_site, recorded_page):  # noqa: F811
+    page, rec = recorded_page
+    paths = search(page, served_site, "积分换项目")
+    assert paths[0] == "projects/dongkou-jifen-huan-xiangmu/"
+    assert all(seed.by_id[i].region in seed.region_and_descendants("dongkou") for i in record_ids(paths))
+    rec.assert_clean()
+
+
+def test_traditional_characters_find_simplified_records(seed, served_site, recorded_page):  # noqa: F811
+    page, rec = recorded_page
+    simplified = search(page, served_site, "综治中心")
+    assert search(page, served_site, "綜治中心") == simplified
+    assert "practices/hebi-zongzhi-wangge/" in simplified
+    rec.assert_clean()
+
+
+def test_no_match_says_so(seed, served_site, recorded_page):  # noqa: F811
+    page, rec = recorded_page
+    page.goto(served_site, wait_until="networkidle")
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("航天飞机")
+    box.press("End")
+    page.locator(".md-search-result__meta", has_text="没有找到符合条件的结果").wait_for()
+    assert page.locator(".md-search-result__item").count() == 0
+    rec.assert_clean()

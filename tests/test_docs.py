@@ -13,6 +13,13 @@ from conftest import ROOT
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
+def section(command: str) -> str:
+    """The README's reference section of one command, up to the next heading."""
+    match = re.search(rf"^### kb {command}\n(.*?)(?=^#)", README, re.S | re.M)
+    assert match, f"README has no section ### kb {command}"
+    return match.group(1)
+
+
 def options():
     for name, command in sorted(main.commands.items()):
         for param in command.params:
@@ -20,16 +27,15 @@ def options():
                 yield name, max(param.opts, key=len)
 
 
-@pytest.mark.parametrize("name", sorted(main.commands))
-def test_every_command_is_documented(name):
-    assert f"kb {name}" in README
-
-
 @pytest.mark.parametrize("command, option", list(options()))
-def test_every_option_is_documented(command, option):
-    if option == "--help":
-        return
-    assert option in README, f"kb {command} {option}"
+def test_every_option_is_documented_in_its_command_section(command, option):
+    assert f"`{option}" in section(command), f"kb {command} {option}"
+
+
+def test_every_make_target_is_documented():
+    targets = re.findall(r"^([a-z]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
+    for target in targets:
+        assert f"`make {target}`" in README, target
 
 
 def test_readme_opens_with_the_two_commands():

@@ -165,3 +165,10 @@ def test_no_markdown_syntax_leaks_into_pages(built):
         text = article.get_text()
         assert "{ ." not in text and "{: " not in text, html  # attribute lists that did not apply
         assert "\\" not in text, html  # Markdown escapes shown as backslashes
+
+
+def test_section_anchors_are_readable_and_stable(built):
+    site, catalog = built
+    practice = next(r for r in catalog.records if r.kind == "practice")
+    ids = [h["id"] for h in soup(site, Catalog.url_of(practice)).select("article h2[id]")]
+    assert ids[:2] == ["背景", "主要做法"] and "引用本条" in ids

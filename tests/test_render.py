@@ -2,6 +2,8 @@
 
 import json
 import re
+import shutil
+from dataclasses import replace
 
 import pytest
 from bs4 import BeautifulSoup
@@ -10,43 +12,39 @@ import generator.plugin
 from generator.build import build_site
 from generator.catalog import Catalog
 from generator.check import CheckResult, check_catalog
+from generator.load import load_yaml
+from generator.problems import report_text
 from generator.render import Renderer, md_text
 from generator.schema import Practice
 
 from conftest import FIXTURES, make_project
 
-HOSTILE = {
-    "title": "标题<img src=x onerror=alert(1)>{{ 7*7 }}<script>alert(2)</script>",
-    "summary": "摘要<script>alert(3)</script>{{ 7*7 }}[点我](javascript:alert(4))",
-    "measure_title": "做法<img src=x onerror=alert(5)>",
-    "measure_text": "正文<script>alert(6)</script>{{ 7*7 }}{% raw %}\n\n[点我](javascript:alert(7)) <javascript:alert(8)>\n\n[r]: javascript:alert(9)",
-}
+HOSTILE_FILE = FIXTURES / "hostile" / "hostile.yml"
+
+
+def hostile_record() -> Practice:
+    """The hostile fixture as the schema alone reads it: the schema lets it through, check does not."""
+    loaded, problems = load_yaml(HOSTILE_FILE)
+    assert problems == []
+    return Practice.model_validate(loaded.data)
+
+
+HOSTILE = hostile_record()
 
 
 def hostile_catalog() -> Catalog:
     catalog = check_catalog(FIXTURES / "valid" / "catalog").catalog
-    base = catalog.by_id["wangge-bihuan"].model_dump()
-    base.update(id="hostile", title=HOSTILE["title"], summary=HOSTILE["summary"], tags=["网格"],
-                measures=[{"title": HOSTILE["measure_title"], "text": HOSTILE["measure_text"]}],
-                related=["wangge-bihuan"], implements=[])
-    record = Practice.model_validate(base)  # the schema alone lets this through; check would not
     files = dict(catalog.files, hostile="catalog/practices/hostile.yml")
-    return Catalog.assemble([*catalog.records, record], files, list(catalog.models),
-                            [_region_tree()], list(catalog.glossary))
+    return replace(catalog, records=(*catalog.records, HOSTILE), files=files)
 
 
-def _region_tree():
-    from generator.load import load_yaml
-    from generator.schema import RegionsFile
-
-    loaded, _ = load_yaml(FIXTURES / "valid" / "catalog" / "regions.yml")
-    return RegionsFile.model_validate(loaded.data).regions[0]
-
-
-def test_check_refuses_the_hostile_fixture():
-    lines = (FIXTURES / "broken" / "expected.txt").read_text(encoding="utf-8")
-    assert "unsafe-text.yml:4:8: title: 不允许 HTML 标签或尖括号链接" in lines
-    assert "unsafe-text.yml:23:11: measures[1].text: 链接协议“javascript:”不允许" in lines
+def test_check_refuses_the_hostile_fixture(tmp_path):
+    shutil.copytree(FIXTURES / "valid" / "catalog", tmp_path / "catalog")
+    shutil.copy(HOSTILE_FILE, tmp_path / "catalog" / "practices")
+    result = check_catalog(tmp_path / "catalog")
+    assert result.catalog is None
+    expected = (FIXTURES / "hostile" / "expected.txt").read_text(encoding="utf-8")
+    assert report_text(result.problems) == expected
 
 
 def test_plain_text_is_escaped_for_html_and_markdown():
@@ -96,8 +94,8 @@ def test_hostile_text_is_shown_literally_and_never_evaluated(hostile_site):
     page = BeautifulSoup((hostile_site / "practices" / "hostile" / "index.html").read_text(encoding="utf-8"),
                          "html.parser")
     article = page.select_one("article")
-    assert article.h1.get_text() == HOSTILE["title"]
-    assert page.title.get_text().startswith(HOSTILE["title"])
+    assert article.h1.get_text() == HOSTILE.title
+    assert page.title.get_text().startswith(HOSTILE.title)
     text = article.get_text()
     assert "{{ 7*7 }}" in text and "{% raw %}" in text
     assert "<script>alert(6)</script>" in text  # visible as text

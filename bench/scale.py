@@ -95,8 +95,7 @@ def first_result(site: Path) -> list[dict]:
                 context = browser.new_context()
                 page = context.new_page()
                 fetched: list[str] = []
-                page.on("requestfinished", lambda r: fetched.append(urlsplit(r.url).path))
-                context.on("requestfinished", lambda r: fetched.append(urlsplit(r.url).path))
+                context.on("requestfinished", lambda r, into=fetched: into.append(urlsplit(r.url).path))
                 start = time.perf_counter()
                 page.goto(base)
                 page.evaluate("document.getElementById('__search').checked = true")

@@ -25,6 +25,7 @@ from .schema import (
     RecordBase,
     Region,
     RegionsFile,
+    inner_model,
 )
 
 FOLDER_KINDS = {folder: kind for kind, folder in KIND_FOLDERS.items()}
@@ -70,20 +71,8 @@ def _allowed_fields(model: type[BaseModel], loc: tuple) -> list[str]:
         info = getattr(current, "model_fields", {}).get(part)
         if info is None:
             return []
-        current = _inner_model(info.annotation)
+        current = inner_model(info.annotation)
     return list(getattr(current, "model_fields", {}))
-
-
-def _inner_model(annotation: Any) -> Any:
-    import typing
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def translate(error: dict, loaded: LoadedFile, model: type[BaseModel]) -> Problem:

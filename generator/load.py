@@ -109,14 +109,12 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
         text = text[1:]
     problems = []
     for index, ch in enumerate(text):
-        if _bad_char(ch) and not (ch == "\r" and text[index + 1 : index + 2] == "\n"):
+        if _bad_char(ch):
             name = unicodedata.name(ch, "")
             m = _position(text, index)
             problems.append(Problem(display, m.line, m.col, "", "invisible-char",
                                     f"含不可见字符或控制字符 U+{ord(ch):04X} {name}".rstrip(),
                                     "请删除该字符(常见于从网页或 Word 复制的文本)"))
-        elif ch == "\r":
-            continue
     if problems:
         return None, problems
     return text, []

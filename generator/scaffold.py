@@ -7,23 +7,13 @@ import typing
 
 from pydantic import BaseModel
 
-from .schema import KIND_NAMES, RECORD_MODELS
+from .schema import KIND_NAMES, RECORD_MODELS, inner_model
 
 PLACEHOLDERS = {"title": "待填写标题", "summary": "待填写摘要", "region": "待填写地区编号"}
 
 
 def _is_list(annotation: typing.Any) -> bool:
     return typing.get_origin(annotation) is list
-
-
-def _model_of(annotation: typing.Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_of(arg)
-        if found:
-            return found
-    return None
 
 
 def _lines(model: type[BaseModel], indent: str, values: dict[str, str]) -> list[str]:
@@ -34,7 +24,7 @@ def _lines(model: type[BaseModel], indent: str, values: dict[str, str]) -> list[
         required = info.is_required()
         out.append(f"{indent}# {'必填' if required else '选填'}:{info.description or ''}")
         block = [f"{indent}{name}:"]
-        inner = _model_of(info.annotation)
+        inner = inner_model(info.annotation)
         if name in values:
             block[0] += f" {values[name]}"
         elif inner is not None and _is_list(info.annotation):

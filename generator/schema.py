@@ -100,6 +100,19 @@ Year = Annotated[int, Field(ge=1949, le=2100)]
 Number = Annotated[float, Field(allow_inf_nan=False)]
 
 
+def inner_model(annotation) -> type[BaseModel] | None:
+    """The model inside an annotation such as Optional[Source] or list[Step], if any."""
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 

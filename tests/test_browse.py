@@ -9,7 +9,6 @@ from generator.check import check_catalog
 from generator.catalog import Catalog
 
 from conftest import FIXTURES
-from harness import browser, built_site, kb_project, recorded_page, served_site  # noqa: F401
 
 
 @pytest.fixture(scope="module")

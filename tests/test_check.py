@@ -1,7 +1,5 @@
 """`kb check` rules: each broken fixture file is paired with the exact lines it must produce."""
 
-import shutil
-from pathlib import Path
 
 import pytest
 

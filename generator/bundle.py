@@ -6,7 +6,7 @@ It is the normal build with three changes, made on the loaded config (never in m
   `practices/x/` from disk shows a folder listing, not the page), and the search index inlined as
   `search/search_index.js` so search needs no fetch;
 - the `iframe-worker` shim that plugin needs (browsers refuse web workers on file://) comes from
-  the copy vendored in theme_overrides/, not from unpkg.com, so the bundle, too, loads nothing
+  the copy vendored in generator/assets/javascripts/vendor/, not from unpkg.com, so the bundle, too, loads nothing
   from any other host;
 - the output goes to a temporary folder that is zipped as `dist/<name>-<date>.zip`, under one top
   folder `<name>-<date>/` so that unzipping never scatters files. The zip is written beside its
@@ -28,7 +28,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from .build import build_site
 
 SHIM = "assets/javascripts/vendor/iframe-worker/shim.js"
-"""Where theme_overrides/ puts the vendored iframe-worker shim in the built site."""
+"""Where the plugin puts the vendored iframe-worker shim in the built site."""
 DEFAULT_NAME = "shiyu-zhili-kb"
 """File name stem of the zip unless mkdocs.yml sets `extra.bundle_name`."""
 

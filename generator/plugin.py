@@ -120,6 +120,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.unindexed.add("index.md")  # the home page lists the newest records
         self.record_urls = {r.id: files.get_file_from_path(md_path(r)).url for r in self.renderer.catalog.records}
         self._add_browse_assets(files, config)
+        self._add_scripts(files, config)
         for fmt in EXPORTERS:
             files.append(File.generated(config, f"{DOWNLOADS}.{fmt}", content=export(self.renderer.catalog, fmt)))
         return files
@@ -133,8 +134,17 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             return get_relative_url(files.get_file_from_path(md_path(record)).url, browse_url)
 
         data = browse_script(browse_data(catalog, url_of))
-        files.append(File.generated(config, "assets/kb-browse-data.js", content=data))
-        files.append(File.generated(config, "assets/kb-browse.js", abs_src_path=str(ASSETS / "browse.js")))
+        files.append(File.generated(config, "assets/javascripts/kb-browse-data.js", content=data))
+
+    @staticmethod
+    def _add_scripts(files: Files, config: MkDocsConfig) -> None:
+        """Our scripts and the vendored iframe-worker shim: they ship with the generator, so
+        theme_overrides/ stays HTML and CSS."""
+        scripts = ASSETS / "javascripts"
+        for path in sorted(scripts.rglob("*")):
+            if path.is_file() and path.name != "README.md":
+                uri = f"assets/javascripts/{path.relative_to(scripts).as_posix()}"
+                files.append(File.generated(config, uri, abs_src_path=str(path)))
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri in self.unindexed:

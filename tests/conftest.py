@@ -6,6 +6,7 @@ import pytest
 # End-to-end fixtures (nginx, Chromium, the site built once per session): see tests/harness.py.
 # Imported here, not in test modules, so each session fixture exists once.
 from harness import browser, built_site, kb_project, recorded_page, served_site  # noqa: F401
+from harness import project_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -21,10 +22,5 @@ def valid_catalog(tmp_path):
 
 
 def make_project(target: Path, catalog: Path) -> Path:
-    """A buildable project in `target`: this repo's site config, content and theme, and `catalog`."""
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    for folder in ("content", "theme_overrides"):
-        shutil.copytree(ROOT / folder, target / folder)
-    shutil.copytree(catalog, target / "catalog")
-    return target
+    """A buildable project folder with this repo's site config, content and theme, and `catalog`."""
+    return project_copy(target, catalog).parent

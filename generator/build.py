@@ -4,6 +4,7 @@ only when the whole build succeeded. A failed build leaves the previous site unt
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import sys
 import tempfile
@@ -66,12 +67,22 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool 
         mkdocs_build(config)
     except (MkDocsException, SystemExit) as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        return BuildResult(False, target, str(exc) or "构建失败")
+        return BuildResult(False, target, _explain(str(exc)))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap(staging, target)
     return BuildResult(True, target)
+
+
+def _explain(message: str) -> str:
+    """MkDocs' closing words, in Chinese; the problems themselves were logged above."""
+    if message.startswith("Aborted with a BuildError"):
+        return "错误见上方 ERROR 行。"
+    warnings = re.match(r"Aborted with (\d+) warnings? in strict mode", message)
+    if warnings:
+        return f"严格模式下有 {warnings.group(1)} 个警告,见上方 WARNING 行。"
+    return message
 
 
 def _swap(new: Path, target: Path) -> None:

@@ -172,3 +172,14 @@ def test_section_anchors_are_readable_and_stable(built):
     practice = next(r for r in catalog.records if r.kind == "practice")
     ids = [h["id"] for h in soup(site, Catalog.url_of(practice)).select("article h2[id]")]
     assert ids[:2] == ["背景", "主要做法"] and "引用本条" in ids
+
+
+def test_strict_build_fails_on_a_broken_link_or_anchor(tmp_path):
+    project = make_project(tmp_path / "p", CATALOGS["fixture"])
+    about = project / "content" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n[断链](nowhere.md) [缺锚点](glossary.md#no-such-term)\n",
+                     encoding="utf-8")
+    failed = build_site(project / "mkdocs.yml", strict=True)
+    assert not failed.ok and failed.message == "严格模式下有 2 个警告,见上方 WARNING 行。"
+    assert not (project / "site").exists()
+    assert build_site(project / "mkdocs.yml").ok  # without --strict these are only warnings

@@ -1,4 +1,5 @@
-"""Search at scale: index size, build time with search on and off, time to the first result.
+"""Scale: check time, build time against plain MkDocs on the same pages, search index size,
+build time with search on and off, time to the first result.
 
     make bench                      # N = 1000 and 5000
     python bench/scale.py --records 1000 --records 5000 [--json bench/results.json]
@@ -55,6 +56,45 @@ def project(target: Path, records: int) -> Path:
     (target / "mkdocs-nosearch.yml").write_text("\n".join(off) + "\n", encoding="utf-8")
     synth.generate(target / "catalog", records)
     return target
+
+
+def plain_config(folder: Path) -> str:
+    """The same pages and nav as plain Markdown files under plain MkDocs: the baseline the generator
+    is measured against (no catalog plugin, no search; the pages are rendered once, untimed)."""
+    from generator.check import check_catalog
+    from generator.plugin import CatalogPlugin
+    from generator.render import Renderer
+
+    catalog = check_catalog(folder / "catalog").catalog
+    docs = folder / "plain-docs"
+    shutil.copytree(folder / "content", docs)
+    renderer = Renderer(catalog)
+    for page in renderer.pages():
+        target = docs / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.markdown, encoding="utf-8")
+    home = docs / "index.md"
+    home.write_text(home.read_text(encoding="utf-8") + "\n\n" + renderer.home(), encoding="utf-8")
+    lines, kept, skipping = (folder / "mkdocs-nosearch.yml").read_text(encoding="utf-8").splitlines(), [], None
+    for line in lines:
+        indent = len(line) - len(line.lstrip())
+        if skipping is not None and line.strip() and indent > skipping:
+            continue
+        skipping = indent if line.strip() == "- catalog:" else None
+        if skipping is None and not line.startswith("docs_dir:"):
+            kept.append(line)
+    nav = json.dumps(CatalogPlugin._nav(catalog), ensure_ascii=False)  # JSON is YAML
+    (folder / "mkdocs-plain.yml").write_text("\n".join(kept) + f"\ndocs_dir: plain-docs\nnav: {nav}\n", encoding="utf-8")
+    return "mkdocs-plain.yml"
+
+
+def timed(folder: Path, command: list[str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=folder, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
+    return elapsed
 
 
 def timed_build(folder: Path, config: str, site: Path) -> float:
@@ -118,11 +158,16 @@ def first_result(site: Path) -> list[dict]:
 
 def run(records: int, workdir: Path) -> dict:
     folder = project(workdir / f"n{records}", records)
+    check = timed(folder, [KB, "check"])
+    plain = timed(folder, [sys.executable, "-m", "mkdocs", "build", "-q", "-f", plain_config(folder),
+                           "-d", str(folder / "site-plain")])
     off = timed_build(folder, "mkdocs-nosearch.yml", folder / "site-off")
     on = timed_build(folder, "mkdocs.yml", folder / "site")
     raw, gz, files = search_bytes(folder / "site")
     browser = first_result(folder / "site")
-    return {"records": records, "build_search_off_s": round(off, 1), "build_search_on_s": round(on, 1),
+    return {"records": records, "check_s": round(check, 1), "plain_mkdocs_s": round(plain, 1),
+            "vs_plain_ratio": round(off / plain, 2),
+            "build_search_off_s": round(off, 1), "build_search_on_s": round(on, 1),
             "build_ratio": round(on / off, 2), "index_files": files, "index_raw": raw, "index_gzip": gz,
             "first_result": browser,
             "first_result_median_s": round(statistics.median(b["seconds"] for b in browser), 3),
@@ -136,11 +181,14 @@ def mb(n: int) -> str:
 
 def report(results: list[dict]) -> str:
     rows = ["| 记录数 | 检索数据(全部,原始/gzip) | 首个结果前传输的检索数据(gzip,最大) | 首个结果(中位/最大) "
-            "| 构建:无检索 / 有检索(倍数) |", "| --- | --- | --- | --- | --- |"]
+            "| 构建:无检索 / 有检索(倍数) | kb check | 纯 MkDocs 同样页面 / kb build 无检索(倍数) |",
+            "| --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
         rows.append(f"| {r['records']} | {mb(r['index_raw'])} / {mb(r['index_gzip'])}({r['index_files']} 个文件) "
                     f"| {mb(r['fetched_gzip_max'])} | {r['first_result_median_s']:.2f} s / {r['first_result_max_s']:.2f} s "
-                    f"| {r['build_search_off_s']:.0f} s / {r['build_search_on_s']:.0f} s({r['build_ratio']:.2f}×) |")
+                    f"| {r['build_search_off_s']:.0f} s / {r['build_search_on_s']:.0f} s({r['build_ratio']:.2f}×) "
+                    f"| {r['check_s']:.1f} s | {r['plain_mkdocs_s']:.0f} s / {r['build_search_off_s']:.0f} s"
+                    f"({r['vs_plain_ratio']:.2f}×) |")
     return "\n".join(rows)
 
 

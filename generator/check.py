@@ -141,7 +141,17 @@ def _to_simplified():
     return OpenCC("t2s").convert
 
 
+@lru_cache(maxsize=1)
+def _convertible() -> frozenset[str]:
+    """Every character OpenCC's t2s may change; text without any of them needs no conversion."""
+    from .search import ts_characters
+
+    return frozenset(ts_characters())
+
+
 def traditional_chars(text: str) -> list[str]:
+    if _convertible().isdisjoint(text):
+        return []
     converted = _to_simplified()(text)
     return sorted({a for a, b in zip(text, converted) if a != b})
 

@@ -19,6 +19,8 @@ import yaml
 from .problems import Problem
 
 MAX_BYTES = 256 * 1024
+# LibYAML's parser when PyYAML was built with it (its wheels are): the same events, ten times faster.
+EVENT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NULLS = {"", "~", "null", "Null", "NULL"}
 Path_ = tuple  # a path into the data: ("measures", 2, "title")
 
@@ -196,9 +198,9 @@ class _Builder:
                 self._check_node_event(event)
                 value = event.value
                 is_key_position = bool(stack) and isinstance(stack[-1][0], dict) and not pending_key
-                if event.style is None and value in NULLS and not is_key_position:
+                if not event.style and value in NULLS and not is_key_position:  # plain: None (Python) or "" (LibYAML)
                     value = None
-                if is_key_position and event.style is None and value == "<<":
+                if is_key_position and not event.style and value == "<<":
                     self._flag(event, "yaml-merge", "不允许使用合并键“<<”", "请把要合并的字段直接写出来")
                 place(value, mark)
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
@@ -213,6 +215,28 @@ class _Builder:
         self.file.data = root
 
 
+# LibYAML's commonest complaints, in the words an editor needs.
+SYNTAX_MESSAGES = {
+    "did not find expected ',' or ']'": "方括号列表没有闭合,或缺少逗号",
+    "did not find expected ',' or '}'": "花括号映射没有闭合,或缺少逗号",
+    "did not find expected key": "缩进不一致,或这一行缺少“名称:”",
+    "mapping values are not allowed in this context": "这里不能出现“: ”",
+    "could not find expected ':'": "缺少冒号",
+    "found character that cannot start any token": "出现了不能开头的字符(如 Tab 缩进、@ 或 `)",
+    "found unexpected end of stream": "引号没有闭合",
+    "did not find expected node content": "缺少值",
+    "did not find expected '-' indicator": "列表项的缩进不一致",
+    "found a tab character that violates indentation": "用了 Tab 缩进",
+}
+
+
+def _syntax_in_chinese(problem: str) -> str:
+    for english, chinese in SYNTAX_MESSAGES.items():
+        if problem.startswith(english):
+            return chinese
+    return problem or "无法解析"
+
+
 def load_yaml(path: Path, display: str | None = None) -> tuple[LoadedFile | None, list[Problem]]:
     """Load one YAML file strictly. Returns the file (None if unusable) and its problems."""
     display = display or str(path)
@@ -225,11 +249,11 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[LoadedFile | None
 def parse_yaml(text: str, display: str) -> tuple[LoadedFile | None, list[Problem]]:
     builder = _Builder(display)
     try:
-        builder.build(yaml.parse(text, Loader=yaml.SafeLoader))
+        builder.build(yaml.parse(text, Loader=EVENT_LOADER))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        detail = exc.problem or exc.context or "无法解析"
+        detail = _syntax_in_chinese(exc.problem or exc.context or "")
         return None, builder.problems + [Problem(display, line, col, "", "yaml-syntax",
                                                  f"YAML 语法错误:{detail}",
                                                  "请检查缩进、冒号和引号;文本含冒号时请加引号")]

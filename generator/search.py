@@ -43,19 +43,27 @@ STOPWORDS = frozenset(
 
 
 @lru_cache(maxsize=1)
+def ts_characters() -> dict[str, list[str]]:
+    """OpenCC's TSCharacters table: each traditional character and its simplified candidates."""
+    import opencc
+
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if "\t" in line:
+            trad, simps = line.split("\t", 1)
+            table[trad] = simps.split(" ")
+    return table
+
+
+@lru_cache(maxsize=1)
 def t2s_map() -> dict[str, str]:
     """Traditional → simplified, character for character (OpenCC's TSCharacters, first choice).
 
     Only 1:1 pairs are kept, so normalised text has the same length as the original."""
-    import opencc
-
-    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
     pairs = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if "\t" not in line:
-            continue
-        trad, simp = line.split("\t", 1)
-        simp = simp.split(" ")[0]
+    for trad, simps in ts_characters().items():
+        simp = simps[0]
         if len(trad) == 1 and len(simp) == 1 and trad != simp and ord(trad) < 0x10000 and ord(simp) < 0x10000:
             pairs[trad] = simp
     return pairs

@@ -38,7 +38,8 @@ def test_bench_project_has_a_search_off_config(tmp_path):
 def test_report_table():
     row = {"records": 1000, "index_raw": 2_000_000, "index_gzip": 500_000, "index_files": 40,
            "fetched_gzip_max": 120_000, "first_result_median_s": 0.5, "first_result_max_s": 0.6,
-           "build_search_off_s": 20, "build_search_on_s": 22, "build_ratio": 1.1}
+           "build_search_off_s": 20, "build_search_on_s": 22, "build_ratio": 1.1,
+           "check_s": 2.5, "plain_mkdocs_s": 10, "vs_plain_ratio": 2.0}
     table = scale.report([row])
     assert table.splitlines()[2] == ("| 1000 | 2.00 MB / 0.50 MB(40 个文件) | 0.12 MB | 0.50 s / 0.60 s "
-                                     "| 20 s / 22 s(1.10×) |")
+                                     "| 20 s / 22 s(1.10×) | 2.5 s | 10 s / 20 s(2.00×) |")

@@ -20,6 +20,10 @@ def broken_lines():
     return report_text(result.problems).splitlines()
 
 
+def test_no_other_file_has_problems(broken_lines):
+    assert sorted({line.split(":", 1)[0] for line in broken_lines}) == BROKEN_FILES
+
+
 @pytest.mark.parametrize("path", BROKEN_FILES)
 def test_each_broken_file_produces_exactly_its_expected_lines(broken_lines, path):
     got = [line for line in broken_lines if line.startswith(path + ":")]

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site serve test check bench clean
+.PHONY: site serve test check offline bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ serve: $(STAMP)  ## live preview at http://127.0.0.1:8000
 
 check: $(STAMP)
 	$(BIN)/kb check --strict
+
+offline: $(STAMP)  ## dist/<name>-<date>.zip that works opened from disk
+	$(BIN)/kb build --strict --offline
 
 test: $(STAMP)  ## the whole test suite
 	$(BIN)/python -m pytest

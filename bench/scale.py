@@ -19,7 +19,6 @@ import functools
 import gzip
 import http.server
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -31,13 +30,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "tests")]
 import synth  # noqa: E402
+from harness import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (the browser and flags this machine needs)
 
 KB = str(Path(sys.executable).with_name("kb"))
-CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 QUERIES = ["网格", "三治融合", "矛盾纠纷化解", "综治中心"]
 
 

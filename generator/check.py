@@ -12,7 +12,7 @@ from typing import Any, Iterator
 from pydantic import BaseModel, ValidationError
 
 from .catalog import Catalog
-from .load import LoadedFile, Path_, field_name, load_yaml
+from .load import LoadedFile, Path_, field_name, iter_strings, load_yaml
 from .problems import Problem
 from .schema import (
     ID_PATTERN,
@@ -123,17 +123,6 @@ def _pos(loaded: LoadedFile, path: Path_) -> tuple[int, int]:
 # --- per-file rules -----------------------------------------------------------------------------
 
 
-def _strings(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, path + (index,))
-
-
 @lru_cache(maxsize=1)
 def _to_simplified():
     from opencc import OpenCC
@@ -159,7 +148,7 @@ def traditional_chars(text: str) -> list[str]:
 def text_problems(loaded: LoadedFile) -> list[Problem]:
     """Rules on every string of a file: no raw HTML, no unsafe links, clean simplified text."""
     problems = []
-    for path, text in _strings(loaded.data):
+    for path, text in iter_strings(loaded.data):
         if RAW_HTML.search(text):
             problems.append(loaded.problem(path, "raw-html", "不允许 HTML 标签或尖括号链接",
                                            "请改用 Markdown;要显示尖括号请用全角《》"))

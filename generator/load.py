@@ -12,7 +12,7 @@ import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -62,6 +62,18 @@ def field_name(path: Path_) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def iter_strings(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    """Every string in loaded data, with its path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from iter_strings(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from iter_strings(item, path + (index,))
 
 
 def _bad_char(ch: str) -> bool:

@@ -7,6 +7,7 @@ written into the docs folder), and `serve` watches the catalogue.
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -30,6 +31,15 @@ from .webindex import ZH_SEPARATOR, SiteSearch, separator_ok, use_worker
 
 log = logging.getLogger("mkdocs.plugins.catalog")
 ASSETS = Path(__file__).parent / "assets"
+
+
+def _paths(nav) -> list[str]:
+    """Every page path in a MkDocs nav structure."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        nav = list(nav.values())
+    return [path for item in nav for path in _paths(item)]
 
 
 class CatalogConfig(base.Config):
@@ -107,11 +117,11 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.renderer is not None
+        nav_paths = set(_paths(config.nav))
         for page in self.renderer.pages():
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(f"生成的页面 {page.path} 与 {config.docs_dir} 中的手写文件重名,请改名或删除手写文件")
-            in_nav = page.path.endswith("index.md") or page.path.startswith("models/") or page.path == "glossary.md"
-            inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
+            inclusion = InclusionLevel.UNDEFINED if page.path in nav_paths else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
             # Listing pages repeat record text, and records are indexed from the catalogue itself:
             # of the generated pages only the glossary goes through Material's indexing.
@@ -131,7 +141,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         browse_url = files.get_file_from_path(BROWSE_PAGE).url
 
         def url_of(record) -> str:
-            return get_relative_url(files.get_file_from_path(md_path(record)).url, browse_url)
+            return get_relative_url(self.record_urls[record.id], browse_url)
 
         data = browse_script(browse_data(catalog, url_of))
         files.append(File.generated(config, "assets/javascripts/kb-browse-data.js", content=data))
@@ -165,8 +175,6 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         if not self.search_on or self.search is None:
             return
-        import json
-
         site = Path(config.site_dir)
         material_index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
         for rel, data in self.search.files(self.record_urls, material_index).items():

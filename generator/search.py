@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
 from .catalog import Catalog
+from .load import iter_strings
 from .schema import KIND_NAMES, RecordBase
 
 # --- normalisation -------------------------------------------------------------------------------
@@ -336,24 +337,11 @@ NEAR_DUPLICATE = 0.8  # Jaccard similarity of character 4-gram sets
 SKETCH = 64
 
 
-def duplicate_text(record: RecordBase, fields: Mapping[str, str] | None = None) -> str:
+def duplicate_text(record: RecordBase) -> str:
     """The text compared for near-duplicates: everything a reader reads, without the title."""
-    parts: list[str] = []
     data = record.model_dump(exclude={"id", "title", "region", "models", "tags", "year", "source",
                                       "related", "review", "kind", "implements", "supports"})
-
-    def walk(value) -> None:
-        if isinstance(value, str):
-            parts.append(plain_markdown(value))
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(data)
-    text = normalise(" ".join(parts))
+    text = normalise(" ".join(plain_markdown(value) for _, value in iter_strings(data)))
     return "".join(WORD.findall(text))
 
 

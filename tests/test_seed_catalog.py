@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import BOILERPLATE, _strings, check_catalog, traditional_chars
-from generator.load import load_yaml
+from generator.check import BOILERPLATE, check_catalog, traditional_chars
+from generator.load import iter_strings, load_yaml
 from generator.schema import KINDS
 
 from conftest import ROOT, SEEDS
@@ -35,7 +35,7 @@ def facts(path: Path):
     """Every text value of a record that states a fact, with its field path."""
     loaded, problems = load_yaml(path)
     assert not problems
-    for field, text in _strings(loaded.data):
+    for field, text in iter_strings(loaded.data):
         if field[0] in ("review", "id") or field[:2] == ("source", "archived_copy"):
             continue
         yield field, text

@@ -30,10 +30,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Mapping, Sequence
 
 from .schema import KIND_NAMES
-from .search import FIELD_WEIGHTS, STOPWORDS, Analyzer, Corpus, t2s_map
+from .search import (FIELD_WEIGHTS, STOPWORDS, Analyzer, Corpus, analyzer_for, domain_terms, similar_records,
+                     t2s_map, write_user_dict)
 
 SHARD_BYTES = 48 * 1024  # target raw size of one shard
 MAX_SHARDS = 512
@@ -153,10 +155,6 @@ class SiteSearch:
     the search index."""
 
     def __init__(self, catalog, cache_dir):
-        from pathlib import Path
-
-        from .search import analyzer_for, domain_terms, similar_records, write_user_dict
-
         self.catalog = catalog
         self.terms = domain_terms(catalog)
         self.dict_path = write_user_dict(self.terms, Path(cache_dir) / "userdict.txt")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from .catalog import Catalog
 from .load import LoadedFile, Path_, field_name, iter_strings, load_yaml
 from .problems import Problem
+from .safety import ATTR_LIST, outside_images, too_big
 from .schema import (
     ID_PATTERN,
     KIND_FOLDERS,
@@ -34,6 +36,9 @@ MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s*\[[^\]]+\]:\s*<?(\S+)", re.
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 BOILERPLATE = re.compile(r"责任编辑|版权所有|点击图片|分享到|上一篇|下一篇|扫一扫|打印本页|关闭窗口|【字体")
 TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#")
+# Names that generated pages, MkDocs or hand-written pages already use: a record, tag, model or
+# region with one of these ids would replace or collide with that page (README is MkDocs' index).
+RESERVED_NAMES = {"index", "readme"}
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,8 @@ def translate(error: dict, loaded: LoadedFile, model: type[BaseModel]) -> Proble
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
         hint = f"是否想写“{close[0]}”?" if close else "请删除该字段;可用字段:" + "、".join(allowed)
         return loaded.problem(loc, "unknown-field", f"未知字段“{loc[-1]}”", hint, key=True)
+    if kind == "int_parsing_size":
+        return loaded.problem(loc, "range", "数字过大", "请核对原文中的数值(年份如 2021)")
     if kind in TYPE_WORDS:
         return loaded.problem(loc, "type", f"应为{TYPE_WORDS[kind]}", "请按 kb schema 中的类型填写")
     if kind == "string_pattern_mismatch":
@@ -158,6 +165,16 @@ def text_problems(loaded: LoadedFile) -> list[Problem]:
                 scheme = url.split(":")[0]
                 problems.append(loaded.problem(path, "bad-link", f"链接协议“{scheme}:”不允许",
                                                "链接只能是 http、https 或 mailto"))
+        if too_big(text):
+            problems.append(loaded.problem(path, "markdown-too-big", f"文本{too_big(text)}",
+                                           "请精简,或拆成多个做法、多条记录"))
+            continue  # the other rules would be slow on it too, and one problem is enough
+        if ATTR_LIST.search(text):
+            problems.append(loaded.problem(path, "attr-list", f"不允许 Markdown 属性列表“{ATTR_LIST.search(text).group(0)[:30]}”",
+                                           "记录文本不能设置属性;要显示花括号请用全角{}"))
+        for image in outside_images(text):
+            problems.append(loaded.problem(path, "outside-image", f"不允许引用站外或引用式图片“{image[:60]}”",
+                                           "页面不从其他网站加载内容;请删除图片,或改为指向原文的链接"))
         if TEMPLATE_SYNTAX.search(text):
             problems.append(loaded.problem(path, "template-syntax", "含模板语法“{{”“{%”或“{#”",
                                            "记录文本不是模板,请删除这些符号", severity="warning"))
@@ -188,6 +205,8 @@ def check_record_file(path: Path, display: str) -> tuple[RecordBase | None, Load
         return None, None, problems
     folder_kind = FOLDER_KINDS[path.parent.name]
     kind = loaded.data.get("kind") if isinstance(loaded.data, dict) else None
+    if not isinstance(kind, str):  # a list or mapping: the schema explains it as a wrong type
+        kind = None
     if kind in RECORD_MODELS and kind != folder_kind:
         problems.append(loaded.problem(("kind",), "kind-mismatch",
                                        f"类型“{kind}”与所在目录 {path.parent.name}/ 不符",
@@ -274,6 +293,7 @@ def check_catalog(root: Path, base: Path | None = None) -> CheckResult:
                 seen_terms.add(word)
 
     records: list[tuple[RecordBase, LoadedFile]] = []
+    unusable: set[str] = set()  # ids of record files that failed their own checks
     for entry in sorted(root.iterdir()):
         if entry.name in REFERENCE_FILES or entry.name.startswith("."):
             continue
@@ -293,9 +313,14 @@ def check_catalog(root: Path, base: Path | None = None) -> CheckResult:
             problems += found
             if record is not None and loaded is not None:
                 records.append((record, loaded))
+            else:  # its own problems explain it; records that link to it need not repeat them
+                unusable.add(path.stem)
+                if loaded is not None and isinstance(loaded.data, dict) and isinstance(loaded.data.get("id"), str):
+                    unusable.add(loaded.data["id"])
 
     problems += _cross_record(records, model_ids if models_file else None,
-                              region_ids if regions_file else None)
+                              region_ids if regions_file else None, unusable)
+    problems += _reserved_names(records, models_file, models_loaded, regions_file, regions_loaded)
     # Records with errors of their own are compared once they are fixed: a half-written copy is
     # expected to look like the record it was copied from.
     broken = {p.file for p in problems if p.is_error}
@@ -324,8 +349,47 @@ def _near_duplicates(records: list[tuple[RecordBase, LoadedFile]]) -> list[Probl
     return problems
 
 
+def _reserved_names(records: list[tuple[RecordBase, LoadedFile]], models_file, models_loaded,
+                    regions_file, regions_loaded) -> list[Problem]:
+    """Ids and tags that would collide with another page: reserved names, and tags that differ
+    only in case, full/half width or Unicode normalisation (one folder on case-insensitive disks,
+    and indistinguishable to a reader)."""
+    problems: list[Problem] = []
+    hint = "index、README 是站点已用的页面名,请换一个"
+
+    def reserved(name: str) -> bool:
+        return unicodedata.normalize("NFKC", name).casefold() in RESERVED_NAMES
+
+    for record, loaded in records:
+        if reserved(record.id):
+            problems.append(loaded.problem(("id",), "reserved-name", f"编号“{record.id}”与站点页面重名", hint))
+    if isinstance(models_file, ModelsFile):
+        for index, model in enumerate(models_file.models):
+            if reserved(model.id):
+                problems.append(models_loaded.problem(("models", index, "id"), "reserved-name",
+                                                      f"治理模式编号“{model.id}”与站点页面重名", hint))
+    if isinstance(regions_file, RegionsFile):
+        for region, path in _walk_regions(list(regions_file.regions), ("regions",)):
+            if reserved(region.id):
+                problems.append(regions_loaded.problem(path + ("id",), "reserved-name",
+                                                       f"地区编号“{region.id}”与站点页面重名", hint))
+    first: dict[str, tuple[str, str]] = {}  # folded tag -> (tag as first written, file)
+    for record, loaded in records:
+        for index, tag in enumerate(record.tags):
+            if reserved(tag):
+                problems.append(loaded.problem(("tags", index), "reserved-name", f"标签“{tag}”与站点页面重名", hint))
+                continue
+            key = unicodedata.normalize("NFKC", tag).casefold()
+            seen = first.setdefault(key, (tag, loaded.display))
+            if seen[0] != tag:
+                problems.append(loaded.problem(("tags", index), "tag-variant",
+                                               f"标签“{tag}”与 {seen[1]} 中的“{seen[0]}”只有大小写、全半角或编码形式不同",
+                                               f"请统一写作“{seen[0]}”"))
+    return problems
+
+
 def _cross_record(records: list[tuple[RecordBase, LoadedFile]], model_ids: set[str] | None,
-                  region_ids: set[str] | None) -> list[Problem]:
+                  region_ids: set[str] | None, unusable: set[str] = frozenset()) -> list[Problem]:
     problems: list[Problem] = []
     first_file: dict[str, str] = {}
     kinds = {r.id: r.kind for r, _ in records}  # type: ignore[attr-defined]
@@ -352,6 +416,8 @@ def _cross_record(records: list[tuple[RecordBase, LoadedFile]], model_ids: set[s
                 where = (relation, index)
                 if target == record.id:
                     problems.append(loaded.problem(where, "self-link", "记录不能链接自己", "请删除这一项"))
+                elif target not in kinds and target in unusable:
+                    continue  # the linked record is broken: its own problems are the root cause
                 elif target not in kinds:
                     close = difflib.get_close_matches(target, sorted(kinds), n=1)
                     hint = f"是否想写“{close[0]}”?" if close else "请填写已有记录的 id"

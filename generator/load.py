@@ -19,8 +19,12 @@ import yaml
 from .problems import Problem
 
 MAX_BYTES = 256 * 1024
+# Records nest a few levels (measures[2].title); deeper data is refused while the event stream is
+# read, before anything recursive or quadratic (paths grow with depth) can run.
+MAX_DEPTH = 32
 # LibYAML's parser when PyYAML was built with it (its wheels are): the same events, ten times faster.
 EVENT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+CURRENT_FILE: str | None = None  # the file being read, for the apology if anything crashes
 NULLS = {"", "~", "null", "Null", "NULL"}
 Path_ = tuple  # a path into the data: ("measures", 2, "title")
 
@@ -65,15 +69,36 @@ def field_name(path: Path_) -> str:
 
 
 def iter_strings(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
-    """Every string in loaded data, with its path."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from iter_strings(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from iter_strings(item, path + (index,))
+    """Every string in loaded data, with its path, in document order. Iterative: no recursion
+    limit to hit, whatever the nesting (the loader bounds it anyway, see MAX_DEPTH)."""
+    stack: list[tuple[Path_, Any]] = [(path, value)]
+    while stack:
+        here, item = stack.pop()
+        if isinstance(item, str):
+            yield here, item
+        elif isinstance(item, dict):
+            stack.extend(reversed([(here + (key,), child) for key, child in item.items()]))
+        elif isinstance(item, list):
+            stack.extend(reversed([(here + (index,), child) for index, child in enumerate(item)]))
+
+
+ZWJ = "\u200d"
+VARIATION_SELECTOR = "\ufe0f"
+
+
+def _emoji(ch: str) -> bool:
+    """Pictographs that U+200D joins into one emoji (👨‍👩‍👧, 🏳️‍🌈): symbols outside CJK."""
+    code = ord(ch)
+    return 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF or 0x2B00 <= code <= 0x2BFF
+
+
+def _emoji_joiner(text: str, index: int) -> bool:
+    """U+200D between two emoji is part of one emoji sequence, not a hidden character."""
+    before = text[index - 1] if index > 0 else ""
+    if before == VARIATION_SELECTOR and index > 1:
+        before = text[index - 2]
+    after = text[index + 1] if index + 1 < len(text) else ""
+    return bool(before and after) and _emoji(before) and _emoji(after)
 
 
 def _bad_char(ch: str) -> bool:
@@ -123,7 +148,7 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
         text = text[1:]
     problems = []
     for index, ch in enumerate(text):
-        if _bad_char(ch):
+        if _bad_char(ch) and not (ch == ZWJ and _emoji_joiner(text, index)):
             name = unicodedata.name(ch, "")
             m = _position(text, index)
             problems.append(Problem(display, m.line, m.col, "", "invisible-char",
@@ -132,6 +157,10 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
     if problems:
         return None, problems
     return text, []
+
+
+class TooDeep(Exception):
+    pass
 
 
 class _Builder:
@@ -217,6 +246,10 @@ class _Builder:
                 place(value, mark)
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 self._check_node_event(event)
+                if len(stack) >= MAX_DEPTH:
+                    self._flag(event, "yaml-too-deep", f"嵌套超过 {MAX_DEPTH} 层",
+                               "记录只需几层缩进,请检查括号是否成对")
+                    raise TooDeep
                 container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
                 path = place(container, mark)
                 if path is None:  # a key or a dropped duplicate: keep parsing, discard the value
@@ -251,7 +284,9 @@ def _syntax_in_chinese(problem: str) -> str:
 
 def load_yaml(path: Path, display: str | None = None) -> tuple[LoadedFile | None, list[Problem]]:
     """Load one YAML file strictly. Returns the file (None if unusable) and its problems."""
+    global CURRENT_FILE
     display = display or str(path)
+    CURRENT_FILE = display
     text, problems = read_text(path, display)
     if text is None:
         return None, problems
@@ -262,6 +297,8 @@ def parse_yaml(text: str, display: str) -> tuple[LoadedFile | None, list[Problem
     builder = _Builder(display)
     try:
         builder.build(yaml.parse(text, Loader=EVENT_LOADER))
+    except TooDeep:
+        return None, builder.problems
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

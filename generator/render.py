@@ -17,9 +17,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .catalog import Catalog
+from .safety import IMAGE, site_relative, too_big
 from .schema import KIND_FOLDERS, KIND_NAMES, KINDS, RecordBase
 
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+CODE_SPAN = re.compile(r"(`[^`]*`)")
 MD_LINK_OR_CODE = re.compile(r"(`[^`]*`|!?\[[^\]]*\]\([^)]*\))")
 # a link destination with a scheme other than http, https or mailto (inline or reference style)
 UNSAFE_LINK = re.compile(r"(\]\(\s*|^\s*\[[^\]]+\]:\s*)(?!https?://|mailto:)[A-Za-z][\w+.-]*:[^)\s]*",
@@ -102,6 +104,22 @@ class GlossaryLinker:
         return "".join(part if i % 2 else self._pattern.sub(replace, part) for i, part in enumerate(parts))
 
 
+def _image(match: re.Match) -> str:
+    target = match.group(1)
+    if target is not None and site_relative(target):
+        return match.group(0)
+    return "\\" + match.group(0)  # `\![alt](…)`: shown as text, never fetched
+
+
+def neutralise(markdown: str) -> str:
+    """No attribute lists and no images from elsewhere in record Markdown: `{` is escaped (so
+    `{: onclick=…}` is shown as text) and `![…](//host/…)` becomes plain text. Code spans show
+    their text literally and are left alone."""
+    parts = CODE_SPAN.split(markdown)
+    return "".join(part if i % 2 else IMAGE.sub(_image, part.replace("{", "\\{").replace("}", "\\}"))
+                   for i, part in enumerate(parts))
+
+
 class Renderer:
     def __init__(self, catalog: Catalog, *, source_url: str | None = None,
                  similar: Mapping[str, Sequence[str]] | None = None):
@@ -124,8 +142,10 @@ class Renderer:
 
     # --- filters -------------------------------------------------------------------------------
     def _markdown_field(self, value: str, page: str, seen: set[str]) -> Markup:
+        if too_big(value):  # kb check refuses it; rendered as plain text it stays linear
+            return md_text(value)
         safe = UNSAFE_LINK.sub(r"\1#", value.replace("&", "&amp;").replace("<", "&lt;"))
-        return Markup(self.glossary.link(safe, page, seen))
+        return Markup(self.glossary.link(neutralise(safe), page, seen))
 
     # --- pages ---------------------------------------------------------------------------------
     def _render(self, template: str, path: str, **context: Any) -> Page:

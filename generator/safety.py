@@ -1,0 +1,132 @@
+"""The safety boundary for data that reaches a page: shared by `kb check` (which reports) and the
+renderer (which neutralises), plus the sanitiser backstop run on every page's generated HTML.
+
+Record text is Markdown, and MkDocs' Markdown has `attr_list` on (our templates use it), so
+record text is bounded and its attribute lists, images and unsafe links are neutralised before
+rendering; whatever slips past that is caught by nh3 with an allow-list of what our templates
+produce, and the build fails naming the page.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+# One Markdown field renders in time that grows with (brackets × length): 100 brackets in 10,000
+# characters take 0.3 s at worst; 4,000 `[a](` took 4 s and it grows with the square.
+MAX_MARKDOWN_CHARS = 10_000
+MAX_MARKDOWN_BRACKETS = 100
+
+# `{: onclick=…}`, `{ .class }`, `{#id}`, `{ style=… }`: attribute lists
+ATTR_LIST = re.compile(r"\{:?[ \t]*[.#A-Za-z_][^{}\n]*\}")
+# inline images (group 1: the destination) and reference-style images (no group)
+IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]*)|!\[[^\]\n]*\](?!\()")
+SCHEME = re.compile(r"^\s*[A-Za-z][\w+.-]*:")
+
+
+def site_relative(url: str) -> bool:
+    """A path inside the site: no scheme, no host (`//host`, and `/\\host` which browsers read the same)."""
+    return bool(url) and not SCHEME.match(url) and not url.startswith(("//", "/\\")) and "\\" not in url \
+        and not any(ord(c) < 33 for c in url)
+
+
+def too_big(text: str) -> str | None:
+    """Why this Markdown would be slow to render, or None."""
+    if len(text) > MAX_MARKDOWN_CHARS:
+        return f"过长({len(text)} 个字符,上限 {MAX_MARKDOWN_CHARS})"
+    brackets = text.count("[")
+    if brackets > MAX_MARKDOWN_BRACKETS:
+        return f"方括号过多({brackets} 个,上限 {MAX_MARKDOWN_BRACKETS})"
+    return None
+
+
+def outside_images(text: str) -> list[str]:
+    """Images that would be fetched from elsewhere (or from a reference we cannot see)."""
+    found = []
+    for match in IMAGE.finditer(text):
+        target = match.group(1)
+        if target is None:
+            found.append(match.group(0))
+        elif not site_relative(target):
+            found.append(target or match.group(0))
+    return found
+
+
+# --- the backstop -------------------------------------------------------------------------------
+
+# What our templates, Material's Markdown extensions and the hand-written pages produce.
+TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt",
+    "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p", "pre",
+    "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "ul", "mark", "section", "figure", "figcaption", "nav", "time", "cite", "q",
+    "label", "input", "select", "option", "button", "form", "output", "fieldset", "legend", "noscript",
+}
+ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang", "hidden", "role", "data-id", "data-kind", "data-field", "aria-label",
+          "aria-hidden", "aria-live", "aria-describedby", "aria-controls", "aria-expanded", "data-kb-browse"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "td": {"align", "colspan", "rowspan"}, "th": {"align", "colspan", "rowspan", "scope"},
+    "ol": {"start"}, "time": {"datetime"}, "details": {"open"},
+    "label": {"for"}, "input": {"type", "name", "value", "placeholder", "checked", "autocomplete"},
+    "select": {"name", "multiple"}, "option": {"value", "selected"}, "button": {"type", "name", "value"},
+    "form": {"role"}, "output": {"for"},
+}
+URL_ATTRIBUTES = {"href", "src"}
+SAFE_HREF = re.compile(r"^(https?://|mailto:|#)|^(?![A-Za-z][\w+.-]*:)(?!//)(?!/\\)")
+
+
+class _Elements(HTMLParser):
+    """Every start tag with its attributes, as a browser would read them (entities decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, tuple(sorted((k, v or "") for k, v in attrs))))
+
+    handle_startendtag = handle_starttag
+
+
+def _elements(html: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+    parser = _Elements()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def _keep(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "href" and not SAFE_HREF.match(value):
+        return None
+    if attribute == "src" and not site_relative(value):
+        return None
+    if attribute in ("class", "id") and not re.fullmatch(r"[\w\s:.\-\u00b7\u4e00-\u9fff]*", value):
+        return None
+    return value
+
+
+def unsafe_html(html: str) -> list[str]:
+    """What nh3, with the allow-list above, would remove from this HTML: empty if nothing.
+
+    nh3 decides; the comparison is of elements and attributes (as a browser decodes them), so
+    nh3's own re-serialisation of text and entities does not count as a change."""
+    import nh3
+
+    cleaned = nh3.clean(
+        html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_keep, url_schemes={"http", "https", "mailto"},
+        link_rel=None, strip_comments=False, clean_content_tags=set(),
+        generic_attribute_prefixes=set(),
+    )
+    before, after = _elements(html), _elements(cleaned)
+    removed, j = [], 0
+    for tag, attrs in before:  # nh3 keeps order: walk both lists together
+        if j < len(after) and after[j] == (tag, attrs):
+            j += 1
+        elif j < len(after) and after[j][0] == tag:
+            removed.append(f"<{tag} " + " ".join(f"{k}={v!r}" for k, v in attrs if (k, v) not in after[j][1]) + ">")
+            j += 1
+        else:
+            removed.append(f"<{tag}>")
+    return removed

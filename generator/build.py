@@ -71,8 +71,18 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool 
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    _publishable(staging)
     _swap(staging, target)
     return BuildResult(True, target)
+
+
+def _publishable(folder: Path) -> None:
+    """Readable by the web server and by whoever copies it: mkdtemp makes 0700, and a strict
+    umask would make the files 0600."""
+    folder.chmod(0o755)
+    for path in folder.rglob("*"):
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 def _explain(message: str) -> str:
@@ -85,8 +95,35 @@ def _explain(message: str) -> str:
     return message
 
 
+RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE). False where unsupported."""
+    import ctypes
+    import ctypes.util
+    import os
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd = -100
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    return False  # ENOSYS, EINVAL (file system without exchange): fall back to two renames
+
+
 def _swap(new: Path, target: Path) -> None:
-    """Two renames on one filesystem: readers see the old site or the new one, never a mix."""
+    """Readers see the old site or the new one, never a mix and never no site: one atomic
+    exchange where the system has it, else two renames (a moment without `target`)."""
+    if target.is_dir() and not target.is_symlink() and _exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the previous site
+        return
     old = None
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))

@@ -161,7 +161,10 @@ def text_problems(loaded: LoadedFile) -> list[Problem]:
                                            "请改用 Markdown;要显示尖括号请用全角《》"))
         for match in MARKDOWN_LINK.finditer(text):
             url = match.group(1) or match.group(2) or ""
-            if url and not url.startswith(SAFE_SCHEMES) and ":" in url.split("/")[0]:
+            if url.startswith(("//", "/\\")):
+                problems.append(loaded.problem(path, "bad-link", f"链接“{url[:40]}”没有写协议",
+                                               "站外链接请写完整的 https:// 地址"))
+            elif url and not url.startswith(SAFE_SCHEMES) and ":" in url.split("/")[0]:
                 scheme = url.split(":")[0]
                 problems.append(loaded.problem(path, "bad-link", f"链接协议“{scheme}:”不允许",
                                                "链接只能是 http、https 或 mailto"))

@@ -18,7 +18,29 @@ CATALOG_OPTION = click.option(
     show_default=True, help="记录目录(含 models.yml、regions.yml、glossary.yml 和三个记录子目录)。")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+CRASH_EXIT = 3
+
+
+class _Commands(click.Group):
+    """Any uncaught exception is a bug in kb, not a problem in the records: one line in Chinese
+    naming the file being read, and exit code 3 (1 means "the records have problems")."""
+
+    def invoke(self, ctx: click.Context):
+        from . import load
+
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit,
+                KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the whole point
+            where = f"处理 {load.CURRENT_FILE} 时" if load.CURRENT_FILE else ""
+            click.echo(f"抱歉,kb 内部出错({where}{type(exc).__name__}: {str(exc)[:200]}),"
+                       "这不是记录的问题,请把这行信息报告给维护者。", err=True)
+            sys.exit(CRASH_EXIT)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """市域社会治理经验库:检查记录、生成站点、检索与导出。"""
 
@@ -134,6 +156,8 @@ def export_command(catalog_dir: Path, fmt: str, output: Path) -> None:
     """导出全部记录为 JSON、CSV 或 Excel 表格。"""
     from .export import export
 
+    if not catalog_dir.is_dir():
+        raise click.UsageError(f"找不到记录目录 {catalog_dir}")
     result = check_catalog(catalog_dir, base=Path.cwd())
     if result.catalog is None:
         sys.stdout.write(reporting.report_text([p for p in result.problems if p.is_error]))

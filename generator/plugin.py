@@ -19,12 +19,14 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+from markupsafe import escape
 
 from .check import check_catalog
 from .export import EXPORTERS, export
 from .problems import promote_warnings, report_text
 from .browse import browse_data, browse_script
 from .render import BROWSE_PAGE, DOWNLOADS, Renderer, md_path
+from .safety import unsafe_html
 from .schema import KIND_FOLDERS, KINDS
 from .search import JiebaMissing
 from .webindex import ZH_SEPARATOR, SiteSearch, separator_ok, use_worker
@@ -106,7 +108,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         # of records there makes the build quadratic. Listing pages link the records instead.
         return [
             {"首页": "index.md"},
-            {"治理模式": ["models/index.md", *[{m.name: f"models/{m.id}.md"} for m in catalog.models]]},
+            # Material prints nav titles as HTML: data is escaped here, once
+            {"治理模式": ["models/index.md", *[{str(escape(m.name)): f"models/{m.id}.md"} for m in catalog.models]]},
             {"地区": "regions/index.md"},
             {"类型": [f"{KIND_FOLDERS[k]}/index.md" for k in KINDS]},
             {"标签": "tags/index.md"},
@@ -120,7 +123,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         nav_paths = set(_paths(config.nav))
         for page in self.renderer.pages():
             if files.get_file_from_path(page.path) is not None:
-                raise PluginError(f"生成的页面 {page.path} 与 {config.docs_dir} 中的手写文件重名,请改名或删除手写文件")
+                owner = self._owner(page.path)
+                raise PluginError(f"生成的页面 {page.path}{owner} 与 {config.docs_dir} 或其他生成页面重名,"
+                                  "请改名或删除其中之一")
             inclusion = InclusionLevel.UNDEFINED if page.path in nav_paths else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
             # Listing pages repeat record text, and records are indexed from the catalogue itself:
@@ -162,6 +167,24 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if page.file.src_uri == "index.md" and self.renderer is not None:
             return markdown.rstrip() + "\n\n" + self.renderer.home()
         return markdown
+
+    def _owner(self, path: str) -> str:
+        """`(来自 catalog/…yml)` for a record page, for messages that must name the record."""
+        if self.renderer is None:
+            return ""
+        for record in self.renderer.catalog.records:
+            if md_path(record) == path:
+                return f"(来自 {self.renderer.catalog.files[record.id]})"
+        return ""
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """The backstop: nh3 with an allow-list of what our templates produce. If it would change
+        anything, data got past the checks and the renderer: fail rather than publish it."""
+        removed = unsafe_html(html)
+        if removed:
+            raise PluginError(f"页面 {page.file.src_uri}{self._owner(page.file.src_uri)} 含不安全的 HTML,"
+                              f"站点未生成:{'、'.join(removed[:5])}。请运行 kb check 并修正该记录。")
+        return html
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         if not self.search_on:

@@ -24,7 +24,7 @@ MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 CODE_SPAN = re.compile(r"(`[^`]*`)")
 MD_LINK_OR_CODE = re.compile(r"(`[^`]*`|!?\[[^\]]*\]\([^)]*\))")
 # a link destination with a scheme other than http, https or mailto (inline or reference style)
-UNSAFE_LINK = re.compile(r"(\]\(\s*|^\s*\[[^\]]+\]:\s*)(?!https?://|mailto:)[A-Za-z][\w+.-]*:[^)\s]*",
+UNSAFE_LINK = re.compile(r"(\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)(?:(?!https?://|mailto:)[A-Za-z][\w+.-]*:|//|/\\)[^)\s]*",
                          re.MULTILINE)
 
 
@@ -43,7 +43,10 @@ class Page:
 def md_text(value: Any) -> Markup:
     """Plain text → Markdown that renders as exactly this text."""
     text = " ".join(str(value).split())
-    return Markup(MD_SPECIAL.sub(r"\\\1", str(escape(text))))
+    # & < > only: quotes are plain text here (never an attribute value), and escaping them as
+    # &#34; makes Material's page title show "&#34;" once MkDocs re-escapes the heading
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Markup(MD_SPECIAL.sub(r"\\\1", text))
 
 
 def slug(value: str) -> Markup:

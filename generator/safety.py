@@ -64,8 +64,9 @@ TAGS = {
 }
 ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "hidden", "role", "data-id", "data-kind", "data-field", "aria-label",
-          "aria-hidden", "aria-live", "aria-describedby", "aria-controls", "aria-expanded", "data-kb-browse"},
-    "a": {"href"},
+          "aria-hidden", "aria-live", "aria-describedby", "aria-controls", "aria-expanded", "data-relation",
+          "data-level", "data-kind", "markdown"},
+    "a": {"href"}, "div": {"markdown"},
     "img": {"src", "alt", "width", "height", "loading"},
     "td": {"align", "colspan", "rowspan"}, "th": {"align", "colspan", "rowspan", "scope"},
     "ol": {"start"}, "time": {"datetime"}, "details": {"open"},
@@ -107,6 +108,10 @@ def _keep(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# Our own scripts (the browse page): exactly this form, no content, from our assets folder.
+OWN_SCRIPT = re.compile(r'<script src="(?:\.\./)*assets/javascripts/kb-[a-z-]+\.js"></script>')
+
+
 def unsafe_html(html: str) -> list[str]:
     """What nh3, with the allow-list above, would remove from this HTML: empty if nothing.
 
@@ -114,6 +119,7 @@ def unsafe_html(html: str) -> list[str]:
     nh3's own re-serialisation of text and entities does not count as a change."""
     import nh3
 
+    html = OWN_SCRIPT.sub("", html)
     cleaned = nh3.clean(
         html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_keep, url_schemes={"http", "https", "mailto"},
         link_rel=None, strip_comments=False, clean_content_tags=set(),

@@ -32,10 +32,19 @@ def hostile_record() -> Practice:
 HOSTILE = hostile_record()
 
 
+# Reference data reaches every page (nav, <title>, headers): an unclosed tag passes a check that
+# only matches closed ones, and Material prints nav titles as HTML.
+HOSTILE_NAME = "名称<img src=x onerror=alert(20)//\"'&amp;"
+
+
 def hostile_catalog() -> Catalog:
     catalog = check_catalog(FIXTURES / "valid" / "catalog").catalog
     files = dict(catalog.files, hostile="catalog/practices/hostile.yml")
-    return replace(catalog, records=(*catalog.records, HOSTILE), files=files)
+    models = tuple(m.model_copy(update={"name": HOSTILE_NAME + m.id}) for m in catalog.models)
+    regions = {k: replace(r, name=HOSTILE_NAME + k) for k, r in catalog.regions.items()}
+    glossary = tuple(t.model_copy(update={"term": t.term + HOSTILE_NAME}) for t in catalog.glossary)
+    return replace(catalog, records=(*catalog.records, HOSTILE), files=files, models=models, regions=regions,
+                   glossary=glossary)
 
 
 def test_check_refuses_the_hostile_fixture(tmp_path):

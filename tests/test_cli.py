@@ -57,3 +57,21 @@ def test_new_scaffold_parses_and_only_needs_filling(tmp_path, kind):
     assert mine and not any(p.code.startswith("yaml") or p.code in ("missing", "unknown-field") for p in mine)
     assert run("new", kind, "xin-jilu", "--catalog", str(catalog)).exit_code == 2  # never overwrites
     assert run("new", kind, "Bad_Id", "--catalog", str(catalog)).exit_code == 2
+
+
+def test_a_crash_is_exit_code_3_with_a_chinese_apology_naming_the_file(monkeypatch):
+    import generator.check
+
+    def boom(loaded):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(generator.check, "text_problems", boom)
+    result = CliRunner().invoke(main, ["check", "--catalog", str(FIXTURES / "valid" / "catalog")])
+    assert result.exit_code == 3
+    assert "抱歉,kb 内部出错(处理 " in result.stderr and "RuntimeError" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_export_without_a_catalog_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["export", "--catalog", "/no/such", "-o", str(tmp_path / "x.json")])
+    assert result.exit_code == 2 and "找不到记录目录" in result.stderr

@@ -90,3 +90,30 @@ def test_windows_line_endings_are_fine(tmp_path):
     path.write_bytes(b"a: 1\r\nb: 2\r\n")
     loaded, problems = load_yaml(path, "crlf.yml")
     assert problems == [] and loaded.data == {"a": "1", "b": "2"}
+
+
+def test_emoji_joined_by_zwj_are_accepted_and_spoofing_characters_are_not(tmp_path):
+    from generator.load import read_text
+
+    ok = tmp_path / "ok.yml"
+    ok.write_text("title: 一家人👨\u200d👩\u200d👧 🏳\ufe0f\u200d🌈\n", encoding="utf-8")
+    assert read_text(ok, "ok.yml")[1] == []
+    for bad in ("网\u200d格", "网格\u200d", "👨\u200b👩", "a\u202eb"):
+        path = tmp_path / "bad.yml"
+        path.write_text(f"title: {bad}\n", encoding="utf-8")
+        assert [p.code for p in read_text(path, "bad.yml")[1]] == ["invisible-char"], bad
+
+
+def test_nesting_is_refused_while_reading_in_time_linear_in_the_file():
+    import time
+
+    from generator.load import iter_strings, parse_yaml
+
+    start = time.perf_counter()
+    loaded, problems = parse_yaml("a: " + "[" * 100_000 + "]" * 100_000, "deep.yml")
+    assert loaded is None and [p.code for p in problems] == ["yaml-too-deep"]
+    assert time.perf_counter() - start < 5
+    deep: list = []
+    for _ in range(5000):  # the walker itself never recurses
+        deep = [deep, "x"]
+    assert len(list(iter_strings(deep))) == 5000

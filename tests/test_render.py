@@ -9,6 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import generator.plugin
+import generator.render
 from generator.build import build_site
 from generator.catalog import Catalog
 from generator.check import CheckResult, check_catalog
@@ -124,3 +125,69 @@ def test_listing_and_link_text_is_escaped_too(hostile_site):
 def test_renderer_output_is_deterministic():
     catalog = check_catalog(FIXTURES / "valid" / "catalog").catalog
     assert Renderer(catalog).pages() == Renderer(catalog).pages()
+
+
+def outside_or_styled(html: str) -> list[str]:
+    """Anything that would fetch from another host, restyle the page or grab focus."""
+    found = []
+    for element in BeautifulSoup(html, "html.parser").find_all(True):
+        for name in ("style", "autofocus", "tabindex", "onfocus", "onerror"):
+            if element.has_attr(name) and not (name == "tabindex" and "md-" in " ".join(element.get("class", []))):
+                found.append(f"{name} on <{element.name}>")
+        for name in ("src", "srcset", "poster", "data"):
+            value = element.get(name)
+            if value and re.match(r"\s*([a-z][\w+.-]*:|//|/\\)", str(value), re.I):
+                found.append(f"{name}={value!r}")
+    return found
+
+
+def test_attribute_lists_and_outside_images_in_record_text_do_nothing(hostile_site):
+    page = (hostile_site / "practices" / "hostile" / "index.html").read_text(encoding="utf-8")
+    assert outside_or_styled(page) == []
+    article = BeautifulSoup(page, "html.parser").select_one("article")
+    hrefs = [str(a.get("href", "")) for a in article.find_all("a")]
+    assert not [h for h in hrefs if h.startswith(("//", "/\\"))]  # https links stay links: clicked, never fetched
+    assert '{: autofocus onfocus="alert(10)"' in article.get_text()  # shown as text
+    assert "👨‍👩‍👧" in article.get_text()
+    for path in hostile_site.rglob("*.html"):
+        assert outside_or_styled(path.read_text(encoding="utf-8")) == [], path
+
+
+def test_reference_names_are_escaped_exactly_once_in_nav_titles_and_headers(hostile_site):
+    pages = list(hostile_site.rglob("*.html"))
+    model_page = BeautifulSoup((hostile_site / "models" / "wanggehua" / "index.html").read_text(encoding="utf-8"),
+                               "html.parser")
+    nav_titles = [a.get_text(strip=True) for a in model_page.select("nav.md-nav a")]
+    assert HOSTILE_NAME + "wanggehua" in nav_titles  # the browser shows the literal name
+    assert model_page.title.get_text() == f"{HOSTILE_NAME}wanggehua - 市域社会治理经验库"
+    region_page = BeautifulSoup((hostile_site / "regions" / "quyi" / "index.html").read_text(encoding="utf-8"),
+                                "html.parser")
+    assert region_page.title.get_text().startswith(HOSTILE_NAME + "quyi")
+    record = BeautifulSoup((hostile_site / "practices" / "hostile" / "index.html").read_text(encoding="utf-8"),
+                           "html.parser")
+    assert record.title.get_text().startswith(HOSTILE.title)
+    assert record.select_one(".md-header__topic + .md-header__topic .md-ellipsis").get_text(strip=True) == HOSTILE.title
+    for path in pages:
+        assert unsafe_bits(path.read_text(encoding="utf-8")) == [], path
+
+
+def test_backstop_fails_the_build_naming_the_record(tmp_path):
+    """If a check and the renderer were both bypassed, nh3 still refuses to publish."""
+    project = make_project(tmp_path, FIXTURES / "valid" / "catalog")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(generator.plugin, "check_catalog", lambda *a, **k: CheckResult(hostile_catalog(), []))
+    patch.setattr(generator.render, "neutralise", lambda text: text)  # the renderer's guard switched off
+    try:
+        result = build_site(project / "mkdocs.yml")
+    finally:
+        patch.undo()
+    assert not result.ok
+    assert not (project / "site").exists()
+
+
+def test_backstop_names_what_it_would_remove():
+    from generator.safety import unsafe_html
+
+    assert unsafe_html('<p class="x">a &amp; "b"<a href="../x/">y</a></p>') == []
+    assert unsafe_html('<p onfocus="alert(1)" tabindex="0">a</p><img src="//h/p.png">') == [
+        "<p onfocus='alert(1)' tabindex='0'>", "<img src='//h/p.png'>"]

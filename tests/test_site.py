@@ -183,3 +183,27 @@ def test_strict_build_fails_on_a_broken_link_or_anchor(tmp_path):
     assert not failed.ok and failed.message == "严格模式下有 2 个警告,见上方 WARNING 行。"
     assert not (project / "site").exists()
     assert build_site(project / "mkdocs.yml").ok  # without --strict these are only warnings
+
+
+def test_site_is_readable_by_others_and_replaced_in_one_step(tmp_path, monkeypatch):
+    import os
+    import stat
+
+    import generator.build
+
+    project = make_project(tmp_path / "p", CATALOGS["fixture"])
+    old_umask = os.umask(0o077)  # an operator's strict umask must not make the site private
+    try:
+        assert build_site(project / "mkdocs.yml").ok
+        exchanged = []
+        real = generator.build._exchange
+        monkeypatch.setattr(generator.build, "_exchange", lambda a, b: exchanged.append(real(a, b)) or exchanged[-1])
+        assert build_site(project / "mkdocs.yml").ok
+    finally:
+        os.umask(old_umask)
+    assert exchanged == [True]  # renameat2(RENAME_EXCHANGE): no moment without site/
+    site = project / "site"
+    for path in [site, *site.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o755 if path.is_dir() else 0o644), (path, oct(mode))
+    assert not [p for p in project.iterdir() if p.name.startswith(".site-")]

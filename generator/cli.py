@@ -64,7 +64,37 @@ def check(catalog_dir: Path, fmt: str, strict: bool) -> None:
     if not catalog_dir.is_dir():
         raise click.UsageError(f"找不到记录目录 {catalog_dir}")
     result = check_catalog(catalog_dir, base=Path.cwd())
+    if not strict and _build_is_strict(catalog_dir):
+        strict = True
+        if fmt == "text":
+            click.echo("mkdocs.yml 中 catalog 插件设了 strict: true:警告也算错误,与 kb build 一致。", err=True)
     sys.exit(_report(result.problems, fmt, strict))
+
+
+def _build_is_strict(catalog_dir: Path) -> bool:
+    """Whether the project's build (mkdocs.yml beside the catalogue) fails on check warnings, so
+    `kb check` agrees with `kb build` on what passes."""
+    import yaml
+
+    config = catalog_dir.resolve().parent / "mkdocs.yml"
+    if not config.is_file():
+        return False
+
+    class _Loader(yaml.SafeLoader):  # mkdocs.yml carries !!python tags: read them as nothing
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader)
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        return False
+    plugins = data.get("plugins") if isinstance(data, dict) else None
+    for item in plugins or []:
+        if isinstance(item, dict) and isinstance(item.get("catalog"), dict):
+            options = item["catalog"]
+            folder = options.get("catalog_dir", "catalog")
+            return bool(options.get("strict")) and (config.parent / str(folder)).resolve() == catalog_dir.resolve()
+    return False
 
 
 @main.command()

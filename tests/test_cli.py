@@ -75,3 +75,19 @@ def test_a_crash_is_exit_code_3_with_a_chinese_apology_naming_the_file(monkeypat
 def test_export_without_a_catalog_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["export", "--catalog", "/no/such", "-o", str(tmp_path / "x.json")])
     assert result.exit_code == 2 and "找不到记录目录" in result.stderr
+
+
+def test_check_agrees_with_the_build_on_warnings(tmp_path):
+    """mkdocs.yml sets the catalog plugin's strict: true, so a warning fails `kb build`: plain
+    `kb check` of that project fails on it too, instead of passing what the build then rejects."""
+    from conftest import make_project
+
+    project = make_project(tmp_path / "p", FIXTURES / "valid" / "catalog")
+    practice = project / "catalog" / "practices" / "wangge-bihuan.yml"
+    practice.write_text(practice.read_text(encoding="utf-8").replace("background: ", "background: 见 {{ x }} "),
+                        encoding="utf-8")
+    result = run("check", "--catalog", str(project / "catalog"))
+    assert result.exit_code == 1 and "[template-syntax]" in result.stdout and "与 kb build 一致" in result.stderr
+    from generator.build import build_site
+
+    assert not build_site(project / "mkdocs.yml").ok

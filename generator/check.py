@@ -31,7 +31,9 @@ from .schema import (
 )
 
 FOLDER_KINDS = {folder: kind for kind, folder in KIND_FOLDERS.items()}
-RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>|<[A-Za-z][\w+.-]*:[^>\s]*>")
+# Where a browser starts a tag: `<` then a letter, `/`, `!` or `?`, closed with `>` or not
+# (`<img src=x onerror=…//` has no `>` and is still a tag); `a < b` is text.
+RAW_HTML = re.compile(r"<[/!?]?[A-Za-z]|<\s*/?\s*[A-Za-z!?][^>]*>")
 MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s*\[[^\]]+\]:\s*<?(\S+)", re.MULTILINE)
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 BOILERPLATE = re.compile(r"责任编辑|版权所有|点击图片|分享到|上一篇|下一篇|扫一扫|打印本页|关闭窗口|【字体")

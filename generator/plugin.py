@@ -177,13 +177,29 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                 return f"(来自 {self.renderer.catalog.files[record.id]})"
         return ""
 
+    def _fields(self, page: Page, removed: list[str]) -> str:
+        """`的 measures[0].text 字段`: the record fields holding the removed attribute values."""
+        import re
+
+        from .load import field_name, iter_strings
+
+        if self.renderer is None:
+            return ""
+        record = next((r for r in self.renderer.catalog.records if md_path(r) == page.file.src_uri), None)
+        if record is None:
+            return ""
+        values = [v for item in removed for v in re.findall(r"='([^']{3,})'", item)]
+        names = [field_name(path) for path, text in iter_strings(record.model_dump())
+                 if any(v in text for v in values)]
+        return f"的 {'、'.join(dict.fromkeys(names))} 字段" if names else ""
+
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """The backstop: nh3 with an allow-list of what our templates produce. If it would change
         anything, data got past the checks and the renderer: fail rather than publish it."""
         removed = unsafe_html(html)
         if removed:
-            raise PluginError(f"页面 {page.file.src_uri}{self._owner(page.file.src_uri)} 含不安全的 HTML,"
-                              f"站点未生成:{'、'.join(removed[:5])}。请运行 kb check 并修正该记录。")
+            raise PluginError(f"页面 {page.file.src_uri}{self._owner(page.file.src_uri)}{self._fields(page, removed)}"
+                              f" 含不安全的 HTML,站点未生成:{'、'.join(removed[:5])}。请运行 kb check 并修正该记录。")
         return html
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:

@@ -177,12 +177,21 @@ def test_backstop_fails_the_build_naming_the_record(tmp_path):
     patch = pytest.MonkeyPatch()
     patch.setattr(generator.plugin, "check_catalog", lambda *a, **k: CheckResult(hostile_catalog(), []))
     patch.setattr(generator.render, "neutralise", lambda text: text)  # the renderer's guard switched off
+    import logging
+
+    messages: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: messages.append(record.getMessage())
+    logging.getLogger("mkdocs").addHandler(handler)
     try:
         result = build_site(project / "mkdocs.yml")
     finally:
         patch.undo()
+        logging.getLogger("mkdocs").removeHandler(handler)
     assert not result.ok
     assert not (project / "site").exists()
+    assert "页面 practices/hostile.md(来自 catalog/practices/hostile.yml)的 background、measures[0].text 字段 含不安全的 HTML" \
+        in "\n".join(messages)
 
 
 def test_backstop_names_what_it_would_remove():

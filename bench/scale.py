@@ -59,7 +59,7 @@ def plain_config(folder: Path) -> str:
     """The same pages and nav as plain Markdown files under plain MkDocs: the baseline the generator
     is measured against (no catalog plugin, no search; the pages are rendered once, untimed)."""
     from generator.check import check_catalog
-    from generator.plugin import CatalogPlugin
+    from generator.stage import nav as site_nav
     from generator.render import Renderer
 
     catalog = check_catalog(folder / "catalog").catalog
@@ -80,7 +80,7 @@ def plain_config(folder: Path) -> str:
         skipping = indent if line.strip() == "- catalog:" else None
         if skipping is None and not line.startswith("docs_dir:"):
             kept.append(line)
-    nav = json.dumps(CatalogPlugin._nav(catalog), ensure_ascii=False)  # JSON is YAML
+    nav = json.dumps(site_nav(catalog), ensure_ascii=False)  # JSON is YAML
     (folder / "mkdocs-plain.yml").write_text("\n".join(kept) + f"\ndocs_dir: plain-docs\nnav: {nav}\n", encoding="utf-8")
     return "mkdocs-plain.yml"
 

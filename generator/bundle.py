@@ -26,9 +26,8 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 
 from .build import build_site
+from .material import SHIM, offline_config
 
-SHIM = "assets/javascripts/vendor/iframe-worker/shim.js"
-"""Where the plugin puts the vendored iframe-worker shim in the built site."""
 DEFAULT_NAME = "shiyu-zhili-kb"
 """File name stem of the zip unless mkdocs.yml sets `extra.bundle_name`."""
 
@@ -38,24 +37,6 @@ class BundleResult:
     ok: bool
     path: Path | None
     message: str = ""
-
-
-def offline_config(config: MkDocsConfig) -> None:
-    """Turn a loaded config into the offline build's (passed to build_site as `configure`)."""
-    from material.plugins.offline.plugin import OfflinePlugin
-
-    config.use_directory_urls = False
-    polyfills = [p for p in config.extra.get("polyfills", []) if "iframe-worker" not in str(p)]
-    config.extra["polyfills"] = [*polyfills, SHIM]  # the plugin adds unpkg's copy unless one is listed
-    if not any(isinstance(p, OfflinePlugin) for p in config.plugins.values()):
-        plugin = OfflinePlugin()
-        errors, _ = plugin.load_config({})
-        if errors:  # pragma: no cover - an empty config is always valid
-            raise RuntimeError(f"material/offline: {errors}")
-        config.plugins["material/offline"] = plugin
-    for plugin in config.plugins.values():
-        if isinstance(plugin, OfflinePlugin):
-            plugin.config.enabled = True
 
 
 def build_bundle(config_file: Path, *, dist_dir: Path | None = None, strict: bool = False,

@@ -164,6 +164,24 @@ def build(config_file: Path, strict: bool, site_dir: Path | None, base_url: str 
 
 
 @main.command()
+@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@CONFIG_OPTION
+@click.option("--strict", is_flag=True, help="把检查警告也当作错误。")
+def materialise(out: Path, config_file: Path, strict: bool) -> None:
+    """把完整的站点源文件(页面、导航、脚本、下载文件)写入 OUT/,任何读 mkdocs.yml 的引擎均可直接构建。"""
+    from .materialise import materialise as run
+
+    if not config_file.is_file():
+        raise click.UsageError(f"找不到配置文件 {config_file}")
+    result = run(config_file, out, strict=strict)
+    if not result.ok:
+        sys.stdout.write(reporting.report_text([p for p in result.problems if p.is_error]))
+        click.echo(f"记录检查未通过,{out} 未生成。", err=True)
+        sys.exit(1)
+    click.echo(f"站点源文件已写入 {result.out}", err=True)
+
+
+@main.command()
 @CONFIG_OPTION
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="预览地址。")
 def serve(config_file: Path, dev_addr: str) -> None:

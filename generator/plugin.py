@@ -7,7 +7,6 @@ written into the docs folder), and `serve` watches the catalogue.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -18,30 +17,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
-from markupsafe import escape
 
 from .check import check_catalog
-from .export import EXPORTERS, export
+from .material import MaterialError, configure_search, read_page_index, use_worker
 from .problems import promote_warnings, report_text
-from .browse import browse_data, browse_script
-from .render import BROWSE_PAGE, DOWNLOADS, Renderer, md_path
+from .routes import Routes, record_path
 from .safety import unsafe_html
-from .schema import KIND_FOLDERS, KINDS
 from .search import JiebaMissing
-from .webindex import ZH_SEPARATOR, SiteSearch, separator_ok, use_worker
+from .stage import HOME, SiteStage, nav_paths
+from .webindex import SiteSearch
 
 log = logging.getLogger("mkdocs.plugins.catalog")
-ASSETS = Path(__file__).parent / "assets"
-
-
-def _paths(nav) -> list[str]:
-    """Every page path in a MkDocs nav structure."""
-    if isinstance(nav, str):
-        return [nav]
-    if isinstance(nav, dict):
-        nav = list(nav.values())
-    return [path for item in nav for path in _paths(item)]
 
 
 class CatalogConfig(base.Config):
@@ -56,12 +42,10 @@ class CatalogConfig(base.Config):
 
 class CatalogPlugin(BasePlugin[CatalogConfig]):
     def __init__(self) -> None:
-        self.renderer: Renderer | None = None
+        self.stage: SiteStage | None = None
         self.catalog_path: Path | None = None
         self.search: SiteSearch | None = None
         self.search_on = False  # Material's search plugin enabled: our index and worker replace its own
-        self.unindexed: set[str] = set()  # generated pages kept out of the search index
-        self.record_urls: dict[str, str] = {}
 
     @event_priority(100)  # before Material's search plugin, which loads jieba_dict_user in its on_config
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -76,8 +60,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             errors = [p for p in found if p.is_error]
             raise PluginError("记录检查未通过,站点未生成:\n" + report_text(errors).rstrip())
         self.search = self._setup_search(config, project, result.catalog)
-        self.renderer = Renderer(result.catalog, source_url=self.config.source_url, similar=self.search.similar)
-        config.nav = self._nav(result.catalog)
+        self.stage = SiteStage.build(result.catalog, Routes(config.use_directory_urls),
+                                     source_url=self.config.source_url, similar=self.search.similar)
+        config.nav = self.stage.nav
         return config
 
     def _setup_search(self, config: MkDocsConfig, project: Path, catalog) -> SiteSearch:
@@ -87,94 +72,45 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         except JiebaMissing as exc:
             raise PluginError(f"{exc}。站点未生成:没有分词,站内搜索只能整段匹配中文。"
                               "请安装项目依赖(pip install -e .)后重新构建。") from None
-        material = config.plugins.get("material/search")
-        self.search_on = bool(material is not None and material.config.enabled)
-        if self.search_on:
-            from material.plugins.search import plugin as material_search
-
-            if material_search.jieba is None:
-                raise PluginError("Material 搜索插件未启用中文分词(导入 jieba 失败),站点未生成。请安装项目依赖后重新构建。")
-            if material.config.separator is None:
-                material.config.separator = ZH_SEPARATOR
-            elif not separator_ok(material.config.separator):
-                raise PluginError("mkdocs.yml 中 search 的 separator 必须包含 \\u200b(jieba 分出的词以零宽空格隔开),"
-                                  f"现为 {material.config.separator!r}")
-            material.config.jieba_dict_user = str(site_search.dict_path)
+        try:
+            self.search_on = configure_search(config, site_search.dict_path)
+        except MaterialError as exc:
+            raise PluginError(str(exc)) from None
         return site_search
 
-    @staticmethod
-    def _nav(catalog) -> list:
-        # Record pages stay out of the nav: every page carries the whole nav, so listing thousands
-        # of records there makes the build quadratic. Listing pages link the records instead.
-        return [
-            {"首页": "index.md"},
-            # Material prints nav titles as HTML: data is escaped here, once
-            {"治理模式": ["models/index.md", *[{str(escape(m.name)): f"models/{m.id}.md"} for m in catalog.models]]},
-            {"地区": "regions/index.md"},
-            {"类型": [f"{KIND_FOLDERS[k]}/index.md" for k in KINDS]},
-            {"标签": "tags/index.md"},
-            {"筛选浏览": BROWSE_PAGE},
-            {"术语表": "glossary.md"},
-            {"关于": ["about.md", "editing.md"]},
-        ]
-
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        assert self.renderer is not None
-        nav_paths = set(_paths(config.nav))
-        for page in self.renderer.pages():
+        assert self.stage is not None
+        in_nav = set(nav_paths(config.nav))
+        for page in self.stage.pages:
             if files.get_file_from_path(page.path) is not None:
                 owner = self._owner(page.path)
                 raise PluginError(f"生成的页面 {page.path}{owner} 与 {config.docs_dir} 或其他生成页面重名,"
                                   "请改名或删除其中之一")
-            inclusion = InclusionLevel.UNDEFINED if page.path in nav_paths else InclusionLevel.NOT_IN_NAV
+            inclusion = InclusionLevel.UNDEFINED if page.path in in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
-            # Listing pages repeat record text, and records are indexed from the catalogue itself:
-            # of the generated pages only the glossary goes through Material's indexing.
-            if page.path != "glossary.md":
-                self.unindexed.add(page.path)
-        self.unindexed.add("index.md")  # the home page lists the newest records
-        self.record_urls = {r.id: files.get_file_from_path(md_path(r)).url for r in self.renderer.catalog.records}
-        self._add_browse_assets(files, config)
-        self._add_scripts(files, config)
-        for fmt in EXPORTERS:
-            files.append(File.generated(config, f"{DOWNLOADS}.{fmt}", content=export(self.renderer.catalog, fmt)))
+        for uri, data in self.stage.files.items():
+            if isinstance(data, Path):
+                files.append(File.generated(config, uri, abs_src_path=str(data)))
+            else:
+                files.append(File.generated(config, uri, content=data))
         return files
 
-    def _add_browse_assets(self, files: Files, config: MkDocsConfig) -> None:
-        """The browse page's data and script, with record URLs as this build spells them."""
-        catalog = self.renderer.catalog
-        browse_url = files.get_file_from_path(BROWSE_PAGE).url
-
-        def url_of(record) -> str:
-            return get_relative_url(self.record_urls[record.id], browse_url)
-
-        data = browse_script(browse_data(catalog, url_of))
-        files.append(File.generated(config, "assets/javascripts/kb-browse-data.js", content=data))
-
-    @staticmethod
-    def _add_scripts(files: Files, config: MkDocsConfig) -> None:
-        """Our scripts and the vendored iframe-worker shim: they ship with the generator, so
-        theme_overrides/ stays HTML and CSS."""
-        scripts = ASSETS / "javascripts"
-        for path in sorted(scripts.rglob("*")):
-            if path.is_file() and path.name != "README.md":
-                uri = f"assets/javascripts/{path.relative_to(scripts).as_posix()}"
-                files.append(File.generated(config, uri, abs_src_path=str(path)))
-
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if page.file.src_uri in self.unindexed:
+        if self.stage is None:
+            return markdown
+        if page.file.src_uri in self.stage.unindexed:
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
-        if page.file.src_uri == "index.md" and self.renderer is not None:
-            return markdown.rstrip() + "\n\n" + self.renderer.home()
+        if page.file.src_uri == HOME:
+            return markdown.rstrip() + "\n\n" + self.stage.home
         return markdown
 
     def _owner(self, path: str) -> str:
         """`(来自 catalog/…yml)` for a record page, for messages that must name the record."""
-        if self.renderer is None:
+        if self.stage is None:
             return ""
-        for record in self.renderer.catalog.records:
-            if md_path(record) == path:
-                return f"(来自 {self.renderer.catalog.files[record.id]})"
+        for record in self.stage.catalog.records:
+            if record_path(record) == path:
+                return f"(来自 {self.stage.catalog.files[record.id]})"
         return ""
 
     def _fields(self, page: Page, removed: list[str]) -> str:
@@ -183,9 +119,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
         from .load import field_name, iter_strings
 
-        if self.renderer is None:
+        if self.stage is None:
             return ""
-        record = next((r for r in self.renderer.catalog.records if md_path(r) == page.file.src_uri), None)
+        record = next((r for r in self.stage.catalog.records if record_path(r) == page.file.src_uri), None)
         if record is None:
             return ""
         values = [v for item in removed for v in re.findall(r"='([^']{3,})'", item)]
@@ -212,11 +148,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     @event_priority(-100)  # after Material's search plugin has written search_index.json
     def on_post_build(self, config: MkDocsConfig) -> None:
-        if not self.search_on or self.search is None:
+        if not self.search_on or self.search is None or self.stage is None:
             return
         site = Path(config.site_dir)
-        material_index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-        for rel, data in self.search.files(self.record_urls, material_index).items():
+        for rel, data in self.search.files(self.stage.record_urls(), read_page_index(site)).items():
             target = site / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)

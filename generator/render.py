@@ -17,6 +17,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .catalog import Catalog
+from .routes import BROWSE_PAGE, DOWNLOADS, tag_path
+from .routes import record_path as md_path
 from .safety import IMAGE, site_relative, too_big
 from .schema import KIND_FOLDERS, KIND_NAMES, KINDS, RecordBase
 
@@ -28,8 +30,6 @@ UNSAFE_LINK = re.compile(r"(\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)(?:(?!https?://|mailt
                          re.MULTILINE)
 
 
-DOWNLOADS = "downloads/catalog"  # + .json / .csv / .xlsx
-BROWSE_PAGE = "browse/index.md"  # a folder of its own, so its scripts sit at ../assets/ in every URL style
 
 
 @dataclass(frozen=True)
@@ -71,14 +71,6 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, Markup) or value is None:
         return value
     return md_text(value)
-
-
-def md_path(record: RecordBase) -> str:
-    return f"{KIND_FOLDERS[record.kind]}/{record.id}.md"  # type: ignore[attr-defined]
-
-
-def tag_path(tag: str) -> str:
-    return f"tags/{tag}.md"
 
 
 class GlossaryLinker:

@@ -145,9 +145,6 @@ def worker_source() -> str:
 
 # --- the plugin's search stage ------------------------------------------------------------------
 
-ZH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+"  # Material's default for zh: U+200B is jieba's word boundary
-WORKER_URL = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js(")')
-
 
 class SiteSearch:
     """What a site build needs from search, independent of MkDocs: the domain dictionary file
@@ -164,15 +161,3 @@ class SiteSearch:
     def files(self, urls: Mapping[str, str], material_index: Mapping) -> dict[str, bytes]:
         pages = entries_from_material(material_index.get("docs", []))
         return build(self.corpus, urls, pages, material_index.get("config", {}))
-
-
-def separator_ok(separator: str) -> bool:
-    return "\\u200b" in separator or "\u200b" in separator
-
-
-def use_worker(output: str) -> str:
-    """Point Material's page configuration at our worker; the relative prefix is kept."""
-    replaced, count = WORKER_URL.subn(lambda m: m.group(1) + m.group(2) + WORKER_PATH + m.group(3), output)
-    if count != 1 and '"search":' in output:
-        raise ValueError("页面配置中找不到 Material 搜索 worker 的路径(Material 版本变了?)")
-    return replaced

@@ -1,0 +1,121 @@
+"""`kb materialise OUT/`: the whole site source — hand-written and generated Markdown pages, the
+navigation, our scripts, the browse data and the downloads — written to a plain folder that any
+engine reading `mkdocs.yml` builds without our plugin (MkDocs, ProperDocs, Zensical).
+
+It runs the same stage as the MkDocs plugin (`stage.SiteStage.build`); `tests/test_materialise.py`
+checks that plain MkDocs building OUT/ gives the same pages as the plugin build.
+
+OUT/ holds `mkdocs.yml` (this project's, without the `catalog` plugin, with `docs_dir: docs` and
+the generated `nav`), `docs/` and a copy of the theme's `custom_dir`. What it does not carry is
+our search index: an engine building OUT/ uses its own search (see README, "Engines").
+No MkDocs and no Material are imported here.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .check import check_catalog
+from .problems import Problem, promote_warnings
+from .routes import Routes
+from .stage import HOME, SiteStage
+
+EXCLUDE_FRONT_MATTER = "---\nsearch:\n  exclude: true\n---\n\n"
+
+
+@dataclass
+class MaterialiseResult:
+    ok: bool
+    out: Path
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _Loader(yaml.SafeLoader):
+    """Reads mkdocs.yml for its values; `!!python/...` tags (e.g. the slugify function) become None."""
+
+
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+_Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def read_config(config_file: Path) -> dict:
+    return yaml.load(Path(config_file).read_text(encoding="utf-8"), Loader=_Loader) or {}
+
+
+def catalog_options(config: dict) -> dict:
+    for plugin in config.get("plugins") or []:
+        if plugin == "catalog":
+            return {}
+        if isinstance(plugin, dict) and "catalog" in plugin:
+            return plugin["catalog"] or {}
+    return {}
+
+
+def plain_config(text: str, nav: list, *, docs_dir: str = "docs") -> str:
+    """mkdocs.yml without the catalog plugin, with `docs_dir` and `nav` set. Line-based, so every
+    other line (comments, `!!python` tags) stays exactly as written."""
+    kept: list[str] = []
+    skipping = None
+    for line in text.splitlines():
+        indent = len(line) - len(line.lstrip())
+        if skipping is not None and line.strip() and indent > skipping:
+            continue
+        skipping = indent if line.strip() in ("- catalog:", "- catalog") else None
+        if skipping is None and not line.startswith(("docs_dir:", "nav:")):
+            kept.append(line)
+    nav_yaml = json.dumps(nav, ensure_ascii=False)  # JSON is YAML
+    return "\n".join(kept) + f"\ndocs_dir: {docs_dir}\nnav: {nav_yaml}\n"
+
+
+def materialise(config_file: Path, out: Path, *, strict: bool = False) -> MaterialiseResult:
+    config_file = Path(config_file).resolve()
+    project = config_file.parent
+    out = Path(out).resolve()
+    text = config_file.read_text(encoding="utf-8")
+    config = read_config(config_file)
+    options = catalog_options(config)
+    strict = strict or bool(options.get("strict"))
+    result = check_catalog(project / options.get("catalog_dir", "catalog"), base=project)
+    found = promote_warnings(result.problems) if strict else result.problems
+    if result.catalog is None or any(p.is_error for p in found):
+        return MaterialiseResult(False, out, found)
+
+    from .webindex import SiteSearch  # jieba and the similar-records model: only when building
+
+    search = SiteSearch(result.catalog, project / ".cache" / "search")
+    routes = Routes(config.get("use_directory_urls", True))
+    stage = SiteStage.build(result.catalog, routes, source_url=options.get("source_url"), similar=search.similar)
+
+    if out.exists():
+        shutil.rmtree(out)
+    docs = out / "docs"
+    shutil.copytree(project / config.get("docs_dir", "docs"), docs)
+    for page in stage.pages:
+        target = docs / page.path
+        if target.exists():
+            raise FileExistsError(f"生成的页面 {page.path} 与手写文件重名,请改名或删除手写文件")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        front = EXCLUDE_FRONT_MATTER if page.path in stage.unindexed else ""
+        target.write_text(front + page.markdown, encoding="utf-8")
+    home = docs / HOME
+    home_text = home.read_text(encoding="utf-8")
+    if HOME in stage.unindexed and not home_text.startswith("---"):
+        home_text = EXCLUDE_FRONT_MATTER + home_text
+    home.write_text(home_text.rstrip() + "\n\n" + stage.home, encoding="utf-8")
+    for uri, data in stage.files.items():
+        target = docs / uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, Path):
+            shutil.copyfile(data, target)
+        else:
+            target.write_bytes(data)
+    custom_dir = (config.get("theme") or {}).get("custom_dir") if isinstance(config.get("theme"), dict) else None
+    if custom_dir:
+        shutil.copytree(project / custom_dir, out / custom_dir)
+    (out / "mkdocs.yml").write_text(plain_config(text, stage.nav), encoding="utf-8")
+    return MaterialiseResult(True, out, found)

@@ -1,0 +1,70 @@
+"""Where every generated page lives: one place that turns a record, a model, a region or a tag
+into its Markdown path and its URL.
+
+The Markdown paths are the engine-independent source tree (what `kb materialise` writes); the
+URL depends only on whether the build uses directory URLs (`practices/x/`, the served site) or
+plain files (`practices/x.html`, the offline zip opened from disk).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from .schema import KIND_FOLDERS, RecordBase
+
+DOWNLOADS = "downloads/catalog"  # + .json / .csv / .xlsx
+BROWSE_PAGE = "browse/index.md"  # a folder of its own, so its scripts sit at ../assets/ in every URL style
+BROWSE_DATA = "assets/javascripts/kb-browse-data.js"
+
+
+def record_path(record: RecordBase) -> str:
+    return f"{KIND_FOLDERS[record.kind]}/{record.id}.md"  # type: ignore[attr-defined]
+
+
+def model_path(model_id: str) -> str:
+    return f"models/{model_id}.md"
+
+
+def region_path(region_id: str) -> str:
+    return f"regions/{region_id}.md"
+
+
+def kind_path(kind: str) -> str:
+    return f"{KIND_FOLDERS[kind]}/index.md"
+
+
+def tag_path(tag: str) -> str:
+    return f"tags/{tag}.md"
+
+
+@dataclass(frozen=True)
+class Routes:
+    """Markdown paths → URLs, as MkDocs (and engines following it) spell them."""
+
+    directory_urls: bool = True
+
+    def url(self, md: str) -> str:
+        """The site-relative URL of the page built from Markdown path `md`."""
+        stem, _ = posixpath.splitext(md)
+        if not self.directory_urls:
+            return stem + ".html"
+        if posixpath.basename(stem) in ("index", "README"):
+            folder = posixpath.dirname(stem)
+            return folder + "/" if folder else "./"
+        return stem + "/"
+
+    def record_url(self, record: RecordBase) -> str:
+        return self.url(record_path(record))
+
+    def relative(self, target_md: str, from_md: str) -> str:
+        """The link from the page of `from_md` to the page of `target_md`, as a browser resolves it."""
+        target = self.url(target_md)
+        base = self.url(from_md)
+        base_dir = base if base.endswith("/") else posixpath.dirname(base) + "/"
+        if base_dir in ("./", "/"):
+            base_dir = ""
+        rel = posixpath.relpath(target or ".", base_dir.rstrip("/") or ".")
+        if target.endswith("/") and not rel.endswith("/"):
+            rel = rel + "/" if rel != "." else "./"
+        return rel

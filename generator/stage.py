@@ -1,0 +1,92 @@
+"""The site stage: everything the generator adds to a site, as plain files, independent of the engine.
+
+`SiteStage.build` checks the catalogue and produces the generated Markdown pages, the navigation,
+our scripts, the browse data and the downloads. The MkDocs plugin hands these to MkDocs in memory;
+`kb materialise` (generator/materialise.py) writes them to a folder that MkDocs, ProperDocs or
+Zensical builds without our plugin. Both go through this one function, so they cannot drift.
+
+No MkDocs and no Material here: this module imports only the generator's own stages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from markupsafe import escape
+
+from .browse import browse_data, browse_script
+from .catalog import Catalog
+from .export import EXPORTERS, export
+from .render import Page, Renderer
+from .routes import BROWSE_DATA, BROWSE_PAGE, DOWNLOADS, Routes, kind_path, model_path, record_path
+from .schema import KINDS
+
+ASSETS = Path(__file__).parent / "assets"
+SCRIPTS = ASSETS / "javascripts"
+HOME = "index.md"
+INDEXED_GENERATED = {"glossary.md"}  # of the generated pages only the glossary is searched as a page
+
+
+def nav(catalog: Catalog) -> list:
+    """The site navigation, in MkDocs' `nav` form.
+
+    Record pages stay out of the nav: every page carries the whole nav, so listing thousands of
+    records there makes the build quadratic. Listing pages link the records instead."""
+    return [
+        {"首页": HOME},
+        # Material prints nav titles as HTML: data is escaped here, once
+        {"治理模式": ["models/index.md", *[{str(escape(m.name)): model_path(m.id)} for m in catalog.models]]},
+        {"地区": "regions/index.md"},
+        {"类型": [kind_path(k) for k in KINDS]},
+        {"标签": "tags/index.md"},
+        {"筛选浏览": BROWSE_PAGE},
+        {"术语表": "glossary.md"},
+        {"关于": ["about.md", "editing.md"]},
+    ]
+
+
+def nav_paths(items) -> list[str]:
+    """Every page path in a nav structure."""
+    if isinstance(items, str):
+        return [items]
+    if isinstance(items, dict):
+        items = list(items.values())
+    return [path for item in items for path in nav_paths(item)]
+
+
+@dataclass
+class SiteStage:
+    """The generated part of a site. `files` maps a site path to its bytes or to a file to copy."""
+
+    catalog: Catalog
+    routes: Routes
+    pages: list[Page]
+    home: str  # appended to the hand-written home page
+    nav: list
+    files: dict[str, bytes | Path] = field(default_factory=dict)
+
+    @property
+    def unindexed(self) -> set[str]:
+        """Pages kept out of the engine's page search: listings repeat record text, and records are
+        indexed from the catalogue itself; the home page lists the newest records."""
+        return {p.path for p in self.pages if p.path not in INDEXED_GENERATED} | {HOME}
+
+    def record_urls(self) -> dict[str, str]:
+        return {r.id: self.routes.record_url(r) for r in self.catalog.records}
+
+    @classmethod
+    def build(cls, catalog: Catalog, routes: Routes, *, source_url: str | None = None,
+              similar: Callable[[], dict] | dict | None = None) -> "SiteStage":
+        renderer = Renderer(catalog, source_url=source_url, similar=similar)
+        pages = renderer.pages()
+        files: dict[str, bytes | Path] = {}
+        for path in sorted(SCRIPTS.rglob("*")):
+            if path.is_file() and path.name != "README.md":
+                files[f"assets/javascripts/{path.relative_to(SCRIPTS).as_posix()}"] = path
+        data = browse_data(catalog, lambda r: routes.relative(record_path(r), BROWSE_PAGE))
+        files[BROWSE_DATA] = browse_script(data).encode("utf-8")
+        for fmt in EXPORTERS:
+            files[f"{DOWNLOADS}.{fmt}"] = export(catalog, fmt)
+        return cls(catalog, routes, pages, renderer.home(), nav(catalog), files)

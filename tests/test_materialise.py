@@ -1,0 +1,52 @@
+"""`kb materialise`: the generated site source as a plain folder, built by plain MkDocs (no plugin)
+into the same pages as the plugin build: both run one stage (generator/stage.py)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from generator.material import use_worker
+
+from conftest import FIXTURES, make_project
+
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+KB = [sys.executable, "-m", "generator"]
+
+
+def html_pages(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in sorted(site.rglob("*.html"))}
+
+
+def test_materialised_folder_builds_into_the_plugin_build_s_pages(tmp_path):
+    project = make_project(tmp_path / "p", FIXTURES / "valid" / "catalog")
+    out = tmp_path / "out"
+    run = subprocess.run(KB + ["materialise", str(out)], cwd=project, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert not (out / "mkdocs.yml").read_text(encoding="utf-8").count("catalog:")
+    for path in ("practices/wangge-bihuan.md", "regions/index.md", "browse/index.md",
+                 "assets/javascripts/kb-browse-data.js", "downloads/catalog.csv"):
+        assert (out / "docs" / path).is_file(), path
+
+    plugin = subprocess.run(MKDOCS + ["build", "--strict", "-d", str(tmp_path / "a")], cwd=project,
+                            capture_output=True, text=True)
+    plain = subprocess.run(MKDOCS + ["build", "--strict", "-d", str(tmp_path / "b")], cwd=out,
+                           capture_output=True, text=True)
+    assert plugin.returncode == 0, plugin.stderr
+    assert plain.returncode == 0, plain.stderr
+    a, b = html_pages(tmp_path / "a"), html_pages(tmp_path / "b")
+    assert sorted(a) == sorted(b)
+    # The one difference: the plugin points Material's search at our worker (material.use_worker) on
+    # every page it renders (404.html is a static template, left as Material wrote it).
+    different = [path for path in a if a[path] not in (b[path], use_worker(b[path]))]
+    assert not different, different[:5]
+    assert (tmp_path / "b" / "downloads" / "catalog.json").read_bytes() == \
+        (tmp_path / "a" / "downloads" / "catalog.json").read_bytes()
+
+
+def test_materialise_stops_on_check_errors(tmp_path):
+    project = make_project(tmp_path / "p", FIXTURES / "valid" / "catalog")
+    practice = project / "catalog" / "practices" / "wangge-bihuan.yml"
+    practice.write_text(practice.read_text(encoding="utf-8").replace("summary:", "summery:"), encoding="utf-8")
+    run = subprocess.run(KB + ["materialise", str(tmp_path / "out")], cwd=project, capture_output=True, text=True)
+    assert run.returncode == 1 and "wangge-bihuan" in run.stdout
+    assert not (tmp_path / "out").exists()

@@ -39,6 +39,8 @@ OVERRIDDEN_PARTIALS = {
     # Material's partial → sha256 of the installed PINNED_VERSION copy: kb-head.js repeats its code
     "partials/javascripts/base.html": "d6113712bc4deb30b4bd810ee0dfc28b6f04d2f88cc0016c0f1766eac7b762b6",
     "partials/javascripts/content.html": "3722e156f0f6339de39fbbfc178b6e401d1a4fb890f189ac5b80c2504bda7dcf",
+    # emptied for Zensical (an inline palette script); Material includes it only for a palette list
+    "partials/javascripts/palette.html": "8790389765ea6036effddba548b15093bb05bdc75624eaeaf8b13f3c24be4ab5",
 }
 
 

@@ -7,7 +7,8 @@ checks that plain MkDocs building OUT/ gives the same pages as the plugin build.
 
 OUT/ holds `mkdocs.yml` (this project's, without the `catalog` plugin, with `docs_dir: docs` and
 the generated `nav`), `docs/` and a copy of the theme's `custom_dir`. What it does not carry is
-our search index: an engine building OUT/ uses its own search (see README, "Engines").
+our search index: an engine building OUT/ indexes the record pages with its own search (listing
+pages and the home page are excluded by front matter; see README, "Engines").
 No MkDocs and no Material are imported here.
 """
 
@@ -100,11 +101,11 @@ def materialise(config_file: Path, out: Path, *, strict: bool = False) -> Materi
         if target.exists():
             raise FileExistsError(f"生成的页面 {page.path} 与手写文件重名,请改名或删除手写文件")
         target.parent.mkdir(parents=True, exist_ok=True)
-        front = EXCLUDE_FRONT_MATTER if page.path in stage.unindexed else ""
+        front = EXCLUDE_FRONT_MATTER if page.path in stage.listings else ""
         target.write_text(front + page.markdown, encoding="utf-8")
     home = docs / HOME
     home_text = home.read_text(encoding="utf-8")
-    if HOME in stage.unindexed and not home_text.startswith("---"):
+    if HOME in stage.listings and not home_text.startswith("---"):
         home_text = EXCLUDE_FRONT_MATTER + home_text
     home.write_text(home_text.rstrip() + "\n\n" + stage.home, encoding="utf-8")
     for uri, data in stage.files.items():

@@ -73,6 +73,13 @@ class SiteStage:
         indexed from the catalogue itself; the home page lists the newest records."""
         return {p.path for p in self.pages if p.path not in INDEXED_GENERATED} | {HOME}
 
+    @property
+    def listings(self) -> set[str]:
+        """Generated pages that only repeat record text (listings, the home page): kept out of an
+        engine's own search, which then finds each record on its own page."""
+        records = {record_path(r) for r in self.catalog.records}
+        return self.unindexed - records
+
     def record_urls(self) -> dict[str, str]:
         return {r.id: self.routes.record_url(r) for r in self.catalog.records}
 

@@ -142,7 +142,7 @@ def _to_simplified():
 @lru_cache(maxsize=1)
 def _convertible() -> frozenset[str]:
     """Every character OpenCC's t2s may change; text without any of them needs no conversion."""
-    from .search import ts_characters
+    from .search.text import ts_characters
 
     return frozenset(ts_characters())
 
@@ -342,7 +342,7 @@ def check_catalog(root: Path, base: Path | None = None) -> CheckResult:
 
 def _near_duplicates(records: list[tuple[RecordBase, LoadedFile]]) -> list[Problem]:
     """A record whose text is nearly the same as another's: a copy to merge or to tell apart."""
-    from .search import near_duplicates
+    from .duplicates import near_duplicates
 
     problems = []
     for i, j, similarity in near_duplicates([r for r, _ in records]):

@@ -232,7 +232,8 @@ def search_command(query: tuple[str, ...], catalog_dir: Path, models: tuple[str,
     """全文检索记录(jieba 分词 + 领域词典,BM25 排序),可按模式、类型、地区、年份筛选。"""
     import difflib
 
-    from .search import JiebaMissing, WhooshIndex
+    from .search.cli import WhooshIndex
+    from .search.text import JiebaMissing
 
     text = " ".join(query).strip()
     if not text:

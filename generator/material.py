@@ -28,7 +28,7 @@ import json
 import re
 from pathlib import Path
 
-from .webindex import WORKER_PATH
+from .search.site import WORKER_PATH
 
 PINNED_VERSION = "9.8.1"
 ZH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+"  # Material's default for zh: U+200B is jieba's word boundary

@@ -86,7 +86,7 @@ def materialise(config_file: Path, out: Path, *, strict: bool = False) -> Materi
     if result.catalog is None or any(p.is_error for p in found):
         return MaterialiseResult(False, out, found)
 
-    from .webindex import SiteSearch  # jieba and the similar-records model: only when building
+    from .search.site import SiteSearch  # jieba and the similar-records model: only when building
 
     search = SiteSearch(result.catalog, project / ".cache" / "search")
     routes = Routes(config.get("use_directory_urls", True))

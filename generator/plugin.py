@@ -23,9 +23,9 @@ from .material import MaterialError, configure_search, read_page_index, use_work
 from .problems import promote_warnings, report_text
 from .routes import Routes, record_path
 from .safety import unsafe_html
-from .search import JiebaMissing
+from .search.text import JiebaMissing
 from .stage import HOME, SiteStage, nav_paths
-from .webindex import SiteSearch
+from .search.site import SiteSearch
 
 log = logging.getLogger("mkdocs.plugins.catalog")
 

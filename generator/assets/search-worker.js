@@ -4,7 +4,7 @@
  * this worker replaces Material's lunr worker and answers the same messages (0 setup, 1 ready,
  * 2 query, 3 result), so the search box and result list are Material's own.
  *
- * The index is built by generator/webindex.py: a table of documents (sent by Material with the
+ * The index is built by generator/search/site.py: a table of documents (sent by Material with the
  * setup message) and shards of postings, one file per (first character code mod N). A query loads
  * only the shards of its own characters, so what the browser fetches does not grow with the
  * catalogue, and nothing is built in the browser.

@@ -16,7 +16,7 @@ What is written (all under `search/`):
 - `kb/t2s.js`: the traditional → simplified character map (the same one the analyzer uses).
 - `kb/worker.js`: the worker (`generator/assets/search-worker.js`).
 
-Records are indexed field by field from the Catalog (`search.record_fields`); hand-written pages
+Records are indexed field by field from the Catalog (`search.fields.record_fields`); hand-written pages
 and the glossary come from Material's own per-section entries. Listing pages are not indexed.
 """
 
@@ -33,9 +33,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from .schema import KIND_NAMES
-from .search import (FIELD_WEIGHTS, STOPWORDS, Analyzer, Corpus, analyzer_for, domain_terms, similar_records,
-                     t2s_map, write_user_dict)
+from ..schema import KIND_NAMES
+from .fields import FIELD_WEIGHTS, Corpus
+from .related import similar_records
+from .text import STOPWORDS, Analyzer, analyzer_for, domain_terms, t2s_map, write_user_dict
 
 SHARD_BYTES = 48 * 1024  # target raw size of one shard
 MAX_SHARDS = 512

@@ -1,0 +1,42 @@
+"""Search: one vocabulary, two engines.
+
+- `domain_terms` / `write_user_dict`: the domain dictionary (taxonomy, glossary with aliases, tags,
+  region names, the quoted key terms of record titles) in jieba's user-dictionary format. The
+  MkDocs plugin hands the file to Material's search plugin (`jieba_dict_user`); `Analyzer` adds
+  the same words with the same frequency, so 三治融合 or 积分换项目 is one word in every engine.
+- `Analyzer`: jieba (search mode, no HMM guessing, so it is deterministic) over text normalised to
+  simplified characters with a 1:1 character map, lower-cased, stop words dropped. Because the
+  character map is 1:1, token offsets are offsets into the original text (highlighting works).
+- `record_fields`: what is indexed for a record, field by field.
+- `Corpus`: the analysed catalogue, built once per build; `similar_records` (related records) and
+  the site's search index (`generator/search/site.py`) read it.
+- `WhooshIndex`: the command line's fielded BM25 index in a cache folder, updated per record by
+  content hash (`kb search`).
+- `near_duplicates` (generator/duplicates.py): pairs of records whose text is nearly the same (`kb check` warns).
+
+Modules: `text` (normalising, dictionary, analyzer), `fields` (indexed fields, `Corpus`),
+`related` (similar records), `site` (the site's prebuilt index), `cli` (whoosh; imported only on
+first use of its names, so `kb check`, which uses `text`, never loads whoosh). Near-duplicate
+detection lives beside the checks, in `generator/duplicates.py`.
+"""
+
+from __future__ import annotations
+
+from .fields import FIELD_WEIGHTS, Corpus, Doc, content_hash, plain_markdown, record_fields
+from .related import similar_records
+from .text import (DICT_FREQ, HAN, QUOTED, STOPWORDS, WORD, Analyzer, JiebaMissing, analyzer_for, catalog_analyzer,
+                   dictionary_hash, domain_terms, normalise, require_jieba, t2s_map, ts_characters, write_user_dict)
+
+_CLI = {"WhooshIndex", "JiebaTokenizer", "Hit", "SCHEMA_VERSION"}
+
+
+def __getattr__(name: str):
+    if name in _CLI:
+        from . import cli
+
+        return getattr(cli, name)
+    if name in ("near_duplicates", "duplicate_text", "NEAR_DUPLICATE"):
+        from .. import duplicates
+
+        return getattr(duplicates, name)
+    raise AttributeError(name)

@@ -1,0 +1,170 @@
+"""Text for search and checks: traditional → simplified, normalising, the domain dictionary, the
+analyzer (jieba). No whoosh, no MkDocs: `kb check` imports this."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from ..catalog import Catalog
+
+# --- normalisation -------------------------------------------------------------------------------
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+WORD = re.compile(rf"[{HAN}]|[0-9a-z]", re.IGNORECASE)
+QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,16})[”\"」』’]")
+# Function words that carry no meaning on their own; dropped from every index and every query.
+STOPWORDS = frozenset(
+    "的 了 和 与 及 或 在 是 为 对 把 被 将 由 从 以 于 等 并 其 之 也 都 就 而 又 中 上 下 个 这 那 有 向 让 使 "
+    "a an and the of to in on for is are".split()
+)
+
+
+@lru_cache(maxsize=1)
+def ts_characters() -> dict[str, list[str]]:
+    """OpenCC's TSCharacters table: each traditional character and its simplified candidates."""
+    import opencc
+
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if "\t" in line:
+            trad, simps = line.split("\t", 1)
+            table[trad] = simps.split(" ")
+    return table
+
+
+@lru_cache(maxsize=1)
+def t2s_map() -> dict[str, str]:
+    """Traditional → simplified, character for character (OpenCC's TSCharacters, first choice).
+
+    Only 1:1 pairs are kept, so normalised text has the same length as the original."""
+    pairs = {}
+    for trad, simps in ts_characters().items():
+        simp = simps[0]
+        if len(trad) == 1 and len(simp) == 1 and trad != simp and ord(trad) < 0x10000 and ord(simp) < 0x10000:
+            pairs[trad] = simp
+    return pairs
+
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, str]:
+    return {ord(k): v for k, v in t2s_map().items()}
+
+
+def normalise(text: str) -> str:
+    """Simplified characters, lower case, full-width ASCII folded; same length as the input."""
+    text = text.translate(_t2s_table())
+    text = "".join(chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c for c in text)
+    return text.lower()
+
+
+# --- the domain dictionary -----------------------------------------------------------------------
+
+def _region_short(name: str) -> str | None:
+    for suffix in ("特别行政区", "自治州", "自治县", "省", "市", "区", "县", "街道", "镇", "乡"):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return None
+
+
+def domain_terms(catalog: Catalog) -> list[str]:
+    """Every word the domain knows as one word, sorted: model names, glossary terms and aliases,
+    tags, region names (and their short forms: 鹤壁市 → 鹤壁) and the quoted key terms of titles
+    (鹤壁市“一评四会” → 一评四会)."""
+    words: set[str] = set()
+    words.update(m.name for m in catalog.models)
+    for term in catalog.glossary:
+        words.add(term.term)
+        words.update(term.aliases)
+    words.update(catalog.tags)
+    for node in catalog.regions.values():
+        words.add(node.name)
+        short = _region_short(node.name)
+        if short:
+            words.add(short)
+    for record in catalog.records:
+        words.update(m.group(1) for m in QUOTED.finditer(record.title))
+    out = set()
+    for word in words:
+        word = normalise(word.strip())
+        # jieba's dictionary format is "word freq": a word may not contain spaces; pure ASCII
+        # words need no dictionary; punctuation inside a term (综治中心+网格化) splits it anyway.
+        for part in re.split(r"[^\w\u00b7]+", word):
+            if 2 <= len(part) <= 20 and re.search(f"[{HAN}]", part):
+                out.add(part)
+    return sorted(out)
+
+
+DICT_FREQ = 30000  # high enough to keep a domain term whole, low enough not to swallow longer words
+
+
+def write_user_dict(terms: Iterable[str], path: Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(f"{t} {DICT_FREQ} n\n" for t in terms)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    return path
+
+
+def dictionary_hash(terms: Sequence[str]) -> str:
+    return hashlib.sha256("\n".join(terms).encode("utf-8")).hexdigest()[:16]
+
+
+# --- the analyzer --------------------------------------------------------------------------------
+
+class JiebaMissing(RuntimeError):
+    pass
+
+
+def require_jieba():
+    try:
+        import jieba
+    except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
+        raise JiebaMissing("未安装中文分词库 jieba(pip install jieba),中文检索无法分词") from exc
+    jieba.setLogLevel(60)
+    return jieba
+
+
+class Analyzer:
+    """jieba with the domain dictionary, over normalised text."""
+
+    def __init__(self, terms: Sequence[str] = ()):
+        jieba = require_jieba()
+        self.terms = tuple(terms)
+        self._tok = jieba.Tokenizer()
+        self._tok.initialize()
+        for term in self.terms:
+            self._tok.add_word(term, DICT_FREQ, "n")
+
+    def spans(self, text: str, *, search: bool = True) -> Iterator[tuple[str, int, int]]:
+        """(token, start, end) with offsets into `text`. Search mode also yields the dictionary
+        words inside a long word (人民调解 → 人民, 调解, 人民调解), so a part finds the whole."""
+        norm = normalise(text)
+        mode = "search" if search else "default"
+        for word, start, end in self._tok.tokenize(norm, mode=mode, HMM=False):
+            if word in STOPWORDS or not WORD.search(word):
+                continue
+            yield word, start, end
+
+    def tokens(self, text: str, *, search: bool = True) -> list[str]:
+        return [w for w, _, _ in self.spans(text, search=search)]
+
+    def query_terms(self, query: str) -> list[str]:
+        """A query's words in reading order (accurate mode: 三治融合 stays one term)."""
+        return list(dict.fromkeys(self.tokens(query, search=False)))
+
+
+@lru_cache(maxsize=4)
+def analyzer_for(terms: tuple[str, ...]) -> Analyzer:
+    return Analyzer(terms)
+
+
+def catalog_analyzer(catalog: Catalog) -> Analyzer:
+    return analyzer_for(tuple(domain_terms(catalog)))

@@ -1,0 +1,64 @@
+"""The shape of the house: what `kb check` loads, and an import graph without cycles."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FIXTURES
+
+PACKAGE = Path(__file__).resolve().parent.parent / "generator"
+
+
+def test_kb_check_loads_neither_whoosh_nor_mkdocs_nor_material(tmp_path):
+    code = (
+        "import sys\n"
+        "from generator.cli import main\n"
+        "try:\n"
+        f"    main(['check', '--catalog', {str(FIXTURES / 'valid' / 'catalog')!r}])\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 0, exc.code\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'whoosh', 'mkdocs', 'material', 'properdocs', 'zensical'})\n"
+        "print('LOADED', loaded)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "LOADED []" in run.stdout, run.stdout
+
+
+def module_imports() -> dict[str, set[str]]:
+    """Module-level imports between the generator's own modules (imports inside functions are
+    deferred on purpose and left out)."""
+    graph: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE.parent).with_suffix("")
+        name = ".".join(rel.parts[:-1] if rel.name == "__init__" else rel.parts)
+        package = name if rel.name == "__init__" else name.rpartition(".")[0]
+        edges = graph.setdefault(name, set())
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+                edges.add(target)
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator"):
+                edges.add(node.module)
+    return {k: {t for t in v if t in graph and t != k} for k, v in graph.items()}
+
+
+def test_the_generator_s_import_graph_has_no_cycles():
+    graph = module_imports()
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for target in sorted(graph[node]):
+            if state.get(target) == 1:
+                raise AssertionError("import cycle: " + " → ".join(trail + [node, target]))
+            if target not in state:
+                visit(target, trail + [node])
+        state[node] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [])

@@ -54,6 +54,21 @@ def _report(found: list[reporting.Problem], fmt: str, strict: bool) -> int:
     return 1 if any(p.is_error for p in found) else 0
 
 
+def require_catalog(catalog_dir: Path, stopped: str):
+    """The checked Catalog, or exit: a usage error for a missing folder, exit code 1 with the errors
+    (as `kb check` prints them) for a catalogue that does not pass. `stopped` says what did not happen."""
+    from .pipeline import CatalogRejected, require_catalog as checked
+
+    if not catalog_dir.is_dir():
+        raise click.UsageError(f"找不到记录目录 {catalog_dir}")
+    try:
+        return checked(catalog_dir, base=Path.cwd()).catalog
+    except CatalogRejected as exc:
+        sys.stdout.write(reporting.report_text(exc.problems))
+        click.echo(f"记录检查未通过,{stopped}。", err=True)
+        sys.exit(1)
+
+
 @main.command()
 @CATALOG_OPTION
 @click.option("--format", "fmt", type=click.Choice(sorted(reporting.REPORTERS)), default="text",
@@ -173,11 +188,16 @@ def materialise(out: Path, config_file: Path, strict: bool) -> None:
 
     if not config_file.is_file():
         raise click.UsageError(f"找不到配置文件 {config_file}")
-    result = run(config_file, out, strict=strict)
-    if not result.ok:
-        sys.stdout.write(reporting.report_text([p for p in result.problems if p.is_error]))
+    from .pipeline import CatalogRejected
+
+    try:
+        result = run(config_file, out, strict=strict)
+    except CatalogRejected as exc:
+        sys.stdout.write(reporting.report_text(exc.problems) or f"{exc}\n")
         click.echo(f"记录检查未通过,{out} 未生成。", err=True)
         sys.exit(1)
+    for problem in result.warnings:
+        click.echo(problem.as_text(), err=True)
     click.echo(f"站点源文件已写入 {result.out}", err=True)
 
 
@@ -204,15 +224,9 @@ def export_command(catalog_dir: Path, fmt: str, output: Path) -> None:
     """导出全部记录为 JSON、CSV 或 Excel 表格。"""
     from .export import export
 
-    if not catalog_dir.is_dir():
-        raise click.UsageError(f"找不到记录目录 {catalog_dir}")
-    result = check_catalog(catalog_dir, base=Path.cwd())
-    if result.catalog is None:
-        sys.stdout.write(reporting.report_text([p for p in result.problems if p.is_error]))
-        click.echo("记录检查未通过,未导出。", err=True)
-        sys.exit(1)
-    output.write_bytes(export(result.catalog, fmt))
-    click.echo(f"已导出 {len(result.catalog.records)} 条记录:{output}", err=True)
+    catalog = require_catalog(catalog_dir, "未导出")
+    output.write_bytes(export(catalog, fmt))
+    click.echo(f"已导出 {len(catalog.records)} 条记录:{output}", err=True)
 
 
 @main.command("search")
@@ -238,14 +252,7 @@ def search_command(query: tuple[str, ...], catalog_dir: Path, models: tuple[str,
     text = " ".join(query).strip()
     if not text:
         raise click.UsageError("请输入检索词")
-    if not catalog_dir.is_dir():
-        raise click.UsageError(f"找不到记录目录 {catalog_dir}")
-    result = check_catalog(catalog_dir, base=Path.cwd())
-    if result.catalog is None:
-        sys.stdout.write(reporting.report_text([p for p in result.problems if p.is_error]))
-        click.echo("记录检查未通过,无法检索。", err=True)
-        sys.exit(1)
-    catalog = result.catalog
+    catalog = require_catalog(catalog_dir, "无法检索")
     for value, known, option in [*((m, catalog.model_by_id, "--model") for m in models),
                                  *(((region, catalog.regions, "--region"),) if region else ())]:
         if value not in known:

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from .check import check_catalog
-from .problems import Problem, promote_warnings
+from .pipeline import require_catalog
+from .problems import Problem
 from .routes import Routes
 from .stage import HOME, SiteStage
 
@@ -31,9 +31,8 @@ EXCLUDE_FRONT_MATTER = "---\nsearch:\n  exclude: true\n---\n\n"
 
 @dataclass
 class MaterialiseResult:
-    ok: bool
     out: Path
-    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 class _Loader(yaml.SafeLoader):
@@ -74,6 +73,7 @@ def plain_config(text: str, nav: list, *, docs_dir: str = "docs") -> str:
 
 
 def materialise(config_file: Path, out: Path, *, strict: bool = False) -> MaterialiseResult:
+    """Raises pipeline.CatalogRejected when the catalogue does not pass; OUT/ is then left alone."""
     config_file = Path(config_file).resolve()
     project = config_file.parent
     out = Path(out).resolve()
@@ -81,16 +81,13 @@ def materialise(config_file: Path, out: Path, *, strict: bool = False) -> Materi
     config = read_config(config_file)
     options = catalog_options(config)
     strict = strict or bool(options.get("strict"))
-    result = check_catalog(project / options.get("catalog_dir", "catalog"), base=project)
-    found = promote_warnings(result.problems) if strict else result.problems
-    if result.catalog is None or any(p.is_error for p in found):
-        return MaterialiseResult(False, out, found)
+    checked = require_catalog(project / options.get("catalog_dir", "catalog"), base=project, strict=strict)
 
     from .search.site import SiteSearch  # jieba and the similar-records model: only when building
 
-    search = SiteSearch(result.catalog, project / ".cache" / "search")
+    search = SiteSearch(checked.catalog, project / ".cache" / "search")
     routes = Routes(config.get("use_directory_urls", True))
-    stage = SiteStage.build(result.catalog, routes, source_url=options.get("source_url"), similar=search.similar)
+    stage = SiteStage.build(checked.catalog, routes, source_url=options.get("source_url"), similar=search.similar)
 
     if out.exists():
         shutil.rmtree(out)
@@ -119,4 +116,4 @@ def materialise(config_file: Path, out: Path, *, strict: bool = False) -> Materi
     if custom_dir:
         shutil.copytree(project / custom_dir, out / custom_dir)
     (out / "mkdocs.yml").write_text(plain_config(text, stage.nav), encoding="utf-8")
-    return MaterialiseResult(True, out, found)
+    return MaterialiseResult(out, checked.warnings)

@@ -18,9 +18,9 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .check import check_catalog
 from .material import MaterialError, configure_search, read_page_index, use_worker
-from .problems import promote_warnings, report_text
+from .pipeline import CatalogRejected, require_catalog
+from .problems import report_text
 from .routes import Routes, record_path
 from .safety import unsafe_html
 from .search.text import JiebaMissing
@@ -51,16 +51,15 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         project = Path(config.config_file_path or ".").resolve().parent
         self.catalog_path = (project / self.config.catalog_dir).resolve()
-        result = check_catalog(self.catalog_path, base=project)
-        found = promote_warnings(result.problems) if self.config.strict else result.problems
-        for problem in found:
-            if not problem.is_error:
-                log.warning(problem.as_text())
-        if any(p.is_error for p in found):
-            errors = [p for p in found if p.is_error]
-            raise PluginError("记录检查未通过,站点未生成:\n" + report_text(errors).rstrip())
-        self.search = self._setup_search(config, project, result.catalog)
-        self.stage = SiteStage.build(result.catalog, Routes(config.use_directory_urls),
+        try:
+            checked = require_catalog(self.catalog_path, base=project, strict=self.config.strict)
+        except CatalogRejected as exc:
+            detail = report_text(exc.problems).rstrip() if exc.problems else str(exc)
+            raise PluginError("记录检查未通过,站点未生成:\n" + detail) from None
+        for problem in checked.warnings:
+            log.warning(problem.as_text())
+        self.search = self._setup_search(config, project, checked.catalog)
+        self.stage = SiteStage.build(checked.catalog, Routes(config.use_directory_urls),
                                      source_url=self.config.source_url, similar=self.search.similar)
         config.nav = self.stage.nav
         return config

@@ -62,3 +62,17 @@ def test_the_generator_s_import_graph_has_no_cycles():
     for module in sorted(graph):
         if module not in state:
             visit(module, [])
+
+
+def test_every_entry_point_stops_the_same_way_on_a_missing_catalogue(tmp_path):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    runner = CliRunner()
+    for args in (["export", "--catalog", "nope", "-o", "x.csv", "--format", "csv"],
+                 ["search", "网格", "--catalog", "nope"], ["check", "--catalog", "nope"]):
+        with runner.isolated_filesystem(temp_dir=tmp_path):
+            result = runner.invoke(main, args)
+        assert result.exit_code == 2 and "找不到记录目录" in result.output, (args, result.output)
+        assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), args

@@ -53,5 +53,5 @@ def test_materialise_stops_on_check_errors(tmp_path):
     practice = project / "catalog" / "practices" / "wangge-bihuan.yml"
     practice.write_text(practice.read_text(encoding="utf-8").replace("summary:", "summery:"), encoding="utf-8")
     run = subprocess.run(KB + ["materialise", str(tmp_path / "out")], cwd=project, capture_output=True, text=True)
-    assert run.returncode == 1 and "wangge-bihuan" in run.stdout
+    assert run.returncode == 1 and "wangge-bihuan" in run.stdout and "未生成" in run.stderr
     assert not (tmp_path / "out").exists()

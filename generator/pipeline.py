@@ -1,0 +1,42 @@
+"""The one way every entry point gets a Catalog: check the folder, stop on errors.
+
+`kb export`, `kb search`, `kb materialise` and the MkDocs plugin all call `require_catalog`, so
+"check, then stop with the same messages" cannot drift between them (`kb check` itself reports
+every problem and builds nothing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalog import Catalog
+from .check import check_catalog
+from .problems import Problem, promote_warnings
+
+
+class CatalogRejected(Exception):
+    """The catalogue has errors (or is missing); `problems` holds them, as `kb check` reports them."""
+
+    def __init__(self, problems: list[Problem], message: str = ""):
+        super().__init__(message or f"{len(problems)} 个错误")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Checked:
+    catalog: Catalog
+    warnings: list[Problem]
+
+
+def require_catalog(catalog_dir: Path, *, base: Path | None = None, strict: bool = False) -> Checked:
+    """The checked Catalog with its warnings; raises CatalogRejected on a missing folder or errors
+    (with `strict`, warnings count as errors)."""
+    catalog_dir = Path(catalog_dir)
+    if not catalog_dir.is_dir():
+        raise CatalogRejected([], f"找不到记录目录 {catalog_dir}")
+    result = check_catalog(catalog_dir, base=base)
+    found = promote_warnings(result.problems) if strict else result.problems
+    errors = [p for p in found if p.is_error]
+    if errors or result.catalog is None:
+        raise CatalogRejected(errors)
+    return Checked(result.catalog, [p for p in found if not p.is_error])

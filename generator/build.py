@@ -4,7 +4,6 @@ only when the whole build succeeded. A failed build leaves the previous site unt
 from __future__ import annotations
 
 import logging
-import re
 import shutil
 import sys
 import tempfile
@@ -15,7 +14,7 @@ from typing import Callable
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import MkDocsException
+from mkdocs.exceptions import Abort, MkDocsException
 
 log = logging.getLogger("mkdocs")
 
@@ -63,14 +62,18 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool 
     config.site_dir = str(staging)
     if strict and "catalog" in config.plugins:
         config.plugins["catalog"].config.strict = True
+    records = _Records()
+    log.addHandler(records)
     try:
         mkdocs_build(config)
-    except (MkDocsException, SystemExit) as exc:
+    except MkDocsException as exc:  # Abort (strict warnings, a BuildError), ConfigurationError, …
         shutil.rmtree(staging, ignore_errors=True)
-        return BuildResult(False, target, _explain(str(exc)))
+        return BuildResult(False, target, _explain(exc, records))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        log.removeHandler(records)
     _publishable(staging)
     _swap(staging, target)
     return BuildResult(True, target)
@@ -85,14 +88,28 @@ def _publishable(folder: Path) -> None:
             path.chmod(0o755 if path.is_dir() else 0o644)
 
 
-def _explain(message: str) -> str:
-    """MkDocs' closing words, in Chinese; the problems themselves were logged above."""
-    if message.startswith("Aborted with a BuildError"):
+class _Records(logging.Handler):
+    """Counts what MkDocs logged during one build, by level."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.errors = 0
+        self.warnings = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.ERROR:
+            self.errors += 1
+        else:
+            self.warnings += 1
+
+
+def _explain(exc: MkDocsException, records: _Records) -> str:
+    """Why MkDocs stopped, in Chinese, from what it logged (the problems themselves are above)."""
+    if records.errors:
         return "错误见上方 ERROR 行。"
-    warnings = re.match(r"Aborted with (\d+) warnings? in strict mode", message)
-    if warnings:
-        return f"严格模式下有 {warnings.group(1)} 个警告,见上方 WARNING 行。"
-    return message
+    if isinstance(exc, Abort) and records.warnings:
+        return f"严格模式下有 {records.warnings} 个警告,见上方 WARNING 行。"
+    return str(exc)
 
 
 RENAME_EXCHANGE = 2

@@ -76,3 +76,14 @@ def test_every_entry_point_stops_the_same_way_on_a_missing_catalogue(tmp_path):
             result = runner.invoke(main, args)
         assert result.exit_code == 2 and "找不到记录目录" in result.output, (args, result.output)
         assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), args
+
+
+def test_a_failed_build_is_explained_from_what_mkdocs_logged(tmp_path):
+    from conftest import make_project
+    from generator.build import build_site
+
+    project = make_project(tmp_path / "p", FIXTURES / "valid" / "catalog")
+    practice = project / "catalog" / "practices" / "wangge-bihuan.yml"
+    practice.write_text(practice.read_text(encoding="utf-8").replace("summary:", "summery:"), encoding="utf-8")
+    failed = build_site(project / "mkdocs.yml")
+    assert not failed.ok and failed.message == "错误见上方 ERROR 行。"

@@ -11,7 +11,8 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Mapping
 
-from .schema import KIND_FOLDERS, GovernanceModel, RecordBase, Region, Term
+from .routes import Routes
+from .schema import GovernanceModel, RecordBase, Region, Term
 
 # A link's name as seen from each end: practice --implements--> policy is, from the policy's
 # side, "implemented by".
@@ -134,5 +135,5 @@ class Catalog:
 
     @staticmethod
     def url_of(record: RecordBase) -> str:
-        """The stable URL path of a record's page, from its kind and id."""
-        return f"{KIND_FOLDERS[record.kind]}/{record.id}/"  # type: ignore[attr-defined]
+        """The stable URL path of a record's page on the served site (see routes.Routes)."""
+        return Routes().record_url(record)

@@ -8,14 +8,16 @@ import io
 import json
 
 from .catalog import Catalog
+from .routes import Routes
 from .schema import KIND_NAMES
 
 COLUMNS = ("编号", "类型", "标题", "地区", "所属地区", "层级", "治理模式", "标签", "年份", "摘要",
            "出处标题", "发布单位", "发布日期", "作者", "网址", "文号", "页面")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SERVED = Routes()  # the page column as the served site spells it; the offline zip passes Routes(False)
 
 
-def rows(catalog: Catalog) -> list[dict[str, str]]:
+def rows(catalog: Catalog, routes: Routes = SERVED) -> list[dict[str, str]]:
     out = []
     for r in catalog.records:
         path = catalog.region_path(r.region)
@@ -37,7 +39,7 @@ def rows(catalog: Catalog) -> list[dict[str, str]]:
             "作者": src.author or "",
             "网址": src.url or "",
             "文号": src.doc_number or "",
-            "页面": Catalog.url_of(r),
+            "页面": routes.record_url(r),
         })
     return out
 
@@ -47,26 +49,26 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def to_json(catalog: Catalog) -> str:
+def to_json(catalog: Catalog, routes: Routes = SERVED) -> str:
     records = []
     for r in catalog.records:
         data = r.model_dump(mode="json", exclude_none=True)
         data["region_path"] = [n.name for n in catalog.region_path(r.region)]
-        data["page"] = Catalog.url_of(r)
+        data["page"] = routes.record_url(r)
         records.append(data)
     return json.dumps({"records": records}, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def to_csv(catalog: Catalog) -> bytes:
+def to_csv(catalog: Catalog, routes: Routes = SERVED) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    for row in rows(catalog):
+    for row in rows(catalog, routes):
         writer.writerow({k: _cell(v) for k, v in row.items()})
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8 Chinese correctly
 
 
-def to_xlsx(catalog: Catalog) -> bytes:
+def to_xlsx(catalog: Catalog, routes: Routes = SERVED) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -76,7 +78,7 @@ def to_xlsx(catalog: Catalog) -> bytes:
     sheet.append(list(COLUMNS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows(catalog):
+    for row in rows(catalog, routes):
         sheet.append([_cell(row[c]) for c in COLUMNS])
     sheet.freeze_panes = "A2"
     for column, width in zip("ABCDEFGHIJKLMNOPQ", (24, 8, 36, 10, 24, 8, 16, 20, 6, 60, 36, 14, 10, 10, 30, 16, 30)):
@@ -89,6 +91,6 @@ def to_xlsx(catalog: Catalog) -> bytes:
 EXPORTERS = {"json": to_json, "csv": to_csv, "xlsx": to_xlsx}
 
 
-def export(catalog: Catalog, fmt: str) -> bytes:
-    data = EXPORTERS[fmt](catalog)
+def export(catalog: Catalog, fmt: str, routes: Routes = SERVED) -> bytes:
+    data = EXPORTERS[fmt](catalog, routes)
     return data.encode("utf-8") if isinstance(data, str) else data

@@ -95,5 +95,5 @@ class SiteStage:
         data = browse_data(catalog, lambda r: routes.relative(record_path(r), BROWSE_PAGE))
         files[BROWSE_DATA] = browse_script(data).encode("utf-8")
         for fmt in EXPORTERS:
-            files[f"{DOWNLOADS}.{fmt}"] = export(catalog, fmt)
+            files[f"{DOWNLOADS}.{fmt}"] = export(catalog, fmt, routes)
         return cls(catalog, routes, pages, renderer.home(), nav(catalog), files)

@@ -87,3 +87,25 @@ def test_a_failed_build_is_explained_from_what_mkdocs_logged(tmp_path):
     practice.write_text(practice.read_text(encoding="utf-8").replace("summary:", "summery:"), encoding="utf-8")
     failed = build_site(project / "mkdocs.yml")
     assert not failed.ok and failed.message == "错误见上方 ERROR 行。"
+
+
+def test_the_offline_build_s_downloads_link_the_offline_pages():
+    import csv
+    import io
+    import json
+
+    from generator.check import check_catalog
+    from generator.routes import Routes
+    from generator.stage import SiteStage
+
+    catalog = check_catalog(FIXTURES / "valid" / "catalog").catalog
+    for routes, suffix in ((Routes(True), "/"), (Routes(False), ".html")):
+        stage = SiteStage.build(catalog, routes)
+        rows = list(csv.DictReader(io.StringIO(stage.files["downloads/catalog.csv"].decode("utf-8-sig"))))
+        assert rows and all(row["页面"].endswith(suffix) for row in rows)
+        data = json.loads(stage.files["downloads/catalog.json"])
+        assert all(r["page"] == routes.record_url(catalog.by_id[r["id"]]) for r in data["records"])
+        browse = stage.files["assets/javascripts/kb-browse-data.js"].decode("utf-8")
+        assert all(routes.relative(f"{r['page'][:-len(suffix)]}.md" if suffix == ".html" else
+                                   r["page"].rstrip("/") + ".md", "browse/index.md") in browse
+                   for r in data["records"])

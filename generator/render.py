@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .catalog import Catalog
-from .routes import BROWSE_PAGE, DOWNLOADS, tag_path
+from .routes import BROWSE_PAGE, DOWNLOADS, kind_path, model_path, region_path, tag_path
 from .routes import record_path as md_path
 from .safety import IMAGE, site_relative, too_big
 from .schema import KIND_FOLDERS, KIND_NAMES, KINDS, RecordBase
@@ -153,20 +153,21 @@ class Renderer:
             return Markup(escape(posixpath.relpath(target, posixpath.dirname(path) or ".")))
 
         markdown = self.env.get_template(template).render(
-            page_path=path, href=href, md_path=md_path, tag_path=tag_path, seen=set(), **context)
+            page_path=path, href=href, md_path=md_path, tag_path=tag_path, region_path=region_path,
+            model_path=model_path, kind_path=kind_path, seen=set(), **context)
         return Page(path, markdown)
 
     def pages(self) -> list[Page]:
         c = self.catalog
         out = [self._render("models.md.j2", "models/index.md")]
-        out += [self._render("model.md.j2", f"models/{m.id}.md", model=m, records=c.records_of_model(m.id))
+        out += [self._render("model.md.j2", model_path(m.id), model=m, records=c.records_of_model(m.id))
                 for m in c.models]
         out.append(self._render("regions.md.j2", "regions/index.md"))
-        out += [self._render("region.md.j2", f"regions/{rid}.md", region=node, path_nodes=c.region_path(rid),
+        out += [self._render("region.md.j2", region_path(rid), region=node, path_nodes=c.region_path(rid),
                              own=c.records_in_region(rid, include_children=False),
                              records=c.records_in_region(rid))
                 for rid, node in c.regions.items()]
-        out += [self._render("kind.md.j2", f"{KIND_FOLDERS[k]}/index.md", kind=k, records=c.records_of_kind(k))
+        out += [self._render("kind.md.j2", kind_path(k), kind=k, records=c.records_of_kind(k))
                 for k in KINDS]
         out.append(self._render("tags.md.j2", "tags/index.md"))
         out += [self._render("tag.md.j2", tag_path(t), tag=t, records=list(rs)) for t, rs in c.tags.items()]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import generator.plugin
+import generator.pipeline
 from generator.build import build_site
 from generator.bundle import build_bundle
 from generator.check import CheckResult
@@ -23,7 +23,7 @@ def hostile_builds(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile-browser")
     project = make_project(root / "p", FIXTURES / "valid" / "catalog")
     patch = pytest.MonkeyPatch()
-    patch.setattr(generator.plugin, "check_catalog", lambda *a, **k: CheckResult(hostile_catalog(), []))
+    patch.setattr(generator.pipeline, "check_catalog", lambda *a, **k: CheckResult(hostile_catalog(), []))
     try:
         assert build_site(project / "mkdocs.yml", base_url="/kb/").ok
         bundle = build_bundle(project / "mkdocs.yml", dist_dir=root / "dist")

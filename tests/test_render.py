@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from bs4 import BeautifulSoup
 
-import generator.plugin
+import generator.pipeline
 import generator.render
 from generator.build import build_site
 from generator.catalog import Catalog
@@ -66,7 +66,7 @@ def test_plain_text_is_escaped_for_html_and_markdown():
 def hostile_site(tmp_path_factory, request):
     project = make_project(tmp_path_factory.mktemp("hostile"), FIXTURES / "valid" / "catalog")
     patch = pytest.MonkeyPatch()
-    patch.setattr(generator.plugin, "check_catalog", lambda *a, **k: CheckResult(hostile_catalog(), []))
+    patch.setattr(generator.pipeline, "check_catalog", lambda *a, **k: CheckResult(hostile_catalog(), []))
     request.addfinalizer(patch.undo)
     result = build_site(project / "mkdocs.yml")
     assert result.ok, result.message
@@ -175,7 +175,7 @@ def test_backstop_fails_the_build_naming_the_record(tmp_path):
     """If a check and the renderer were both bypassed, nh3 still refuses to publish."""
     project = make_project(tmp_path, FIXTURES / "valid" / "catalog")
     patch = pytest.MonkeyPatch()
-    patch.setattr(generator.plugin, "check_catalog", lambda *a, **k: CheckResult(hostile_catalog(), []))
+    patch.setattr(generator.pipeline, "check_catalog", lambda *a, **k: CheckResult(hostile_catalog(), []))
     patch.setattr(generator.render, "neutralise", lambda text: text)  # the renderer's guard switched off
     import logging
 

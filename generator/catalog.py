@@ -109,9 +109,25 @@ class Catalog:
             out.extend(self.region_and_descendants(child))
         return out
 
+    # --- indexes, built once on first use: templates ask per region, per model, per kind ------
+    @cached_property
+    def _index(self) -> dict[str, Mapping[str, tuple[RecordBase, ...]]]:
+        own: dict[str, list[RecordBase]] = defaultdict(list)
+        subtree: dict[str, list[RecordBase]] = defaultdict(list)
+        kind: dict[str, list[RecordBase]] = defaultdict(list)
+        model: dict[str, list[RecordBase]] = defaultdict(list)
+        for record in self.records:  # in id order, so every list is too
+            own[record.region].append(record)
+            for node in self.region_path(record.region):
+                subtree[node.id].append(record)
+            kind[record.kind].append(record)  # type: ignore[attr-defined]
+            for model_id in dict.fromkeys(record.models):
+                model[model_id].append(record)
+        return {name: MappingProxyType({k: tuple(v) for k, v in index.items()})
+                for name, index in (("own", own), ("subtree", subtree), ("kind", kind), ("model", model))}
+
     def records_in_region(self, region_id: str, *, include_children: bool = True) -> list[RecordBase]:
-        ids = set(self.region_and_descendants(region_id)) if include_children else {region_id}
-        return [r for r in self.records if r.region in ids]
+        return list(self._index["subtree" if include_children else "own"].get(region_id, ()))
 
     def level_of(self, record: RecordBase) -> str:
         return self.regions[record.region].level
@@ -120,10 +136,10 @@ class Catalog:
         return self.region_path(record.region)[0]
 
     def records_of_kind(self, kind: str) -> list[RecordBase]:
-        return [r for r in self.records if r.kind == kind]  # type: ignore[attr-defined]
+        return list(self._index["kind"].get(kind, ()))
 
     def records_of_model(self, model_id: str) -> list[RecordBase]:
-        return [r for r in self.records if model_id in r.models]
+        return list(self._index["model"].get(model_id, ()))
 
     @cached_property
     def tags(self) -> Mapping[str, tuple[RecordBase, ...]]:

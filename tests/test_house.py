@@ -109,3 +109,19 @@ def test_the_offline_build_s_downloads_link_the_offline_pages():
         assert all(routes.relative(f"{r['page'][:-len(suffix)]}.md" if suffix == ".html" else
                                    r["page"].rstrip("/") + ".md", "browse/index.md") in browse
                    for r in data["records"])
+
+
+def test_catalog_indexes_agree_with_a_scan():
+    from generator.check import check_catalog
+    from generator.schema import KINDS
+
+    catalog = check_catalog(Path(__file__).resolve().parent.parent / "catalog").catalog
+    for rid in catalog.regions:
+        subtree = set(catalog.region_and_descendants(rid))
+        assert catalog.records_in_region(rid) == [r for r in catalog.records if r.region in subtree]
+        assert catalog.records_in_region(rid, include_children=False) == [r for r in catalog.records if r.region == rid]
+    for kind in KINDS:
+        assert catalog.records_of_kind(kind) == [r for r in catalog.records if r.kind == kind]
+    for model in catalog.models:
+        assert catalog.records_of_model(model.id) == [r for r in catalog.records if model.id in r.models]
+    assert catalog._index is catalog._index  # built once

@@ -120,7 +120,7 @@ class Catalog:
             own[record.region].append(record)
             for node in self.region_path(record.region):
                 subtree[node.id].append(record)
-            kind[record.kind].append(record)  # type: ignore[attr-defined]
+            kind[record.kind].append(record)
             for model_id in dict.fromkeys(record.models):
                 model[model_id].append(record)
         return {name: MappingProxyType({k: tuple(v) for k, v in index.items()})

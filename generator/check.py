@@ -397,7 +397,7 @@ def _cross_record(records: list[tuple[RecordBase, LoadedFile]], model_ids: set[s
                   region_ids: set[str] | None, unusable: set[str] = frozenset()) -> list[Problem]:
     problems: list[Problem] = []
     first_file: dict[str, str] = {}
-    kinds = {r.id: r.kind for r, _ in records}  # type: ignore[attr-defined]
+    kinds = {r.id: r.kind for r, _ in records}
     for record, loaded in records:
         if record.id in first_file:
             problems.append(loaded.problem(("id",), "duplicate-id",

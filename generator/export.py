@@ -24,7 +24,7 @@ def rows(catalog: Catalog, routes: Routes = SERVED) -> list[dict[str, str]]:
         src = r.source
         out.append({
             "编号": r.id,
-            "类型": KIND_NAMES[r.kind],  # type: ignore[attr-defined]
+            "类型": KIND_NAMES[r.kind],
             "标题": r.title,
             "地区": path[-1].name,
             "所属地区": " › ".join(n.name for n in path),

@@ -180,7 +180,7 @@ class Renderer:
         path = md_path(record)
         file = self.catalog.files[record.id]
         return self._render(
-            f"{record.kind}.md.j2", path, r=record,  # type: ignore[attr-defined]
+            f"{record.kind}.md.j2", path, r=record,
             region_nodes=self.catalog.region_path(record.region),
             links=self.catalog.links(record.id),
             similar=[self.catalog.by_id[i] for i in self.similar.get(record.id, ())],

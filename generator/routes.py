@@ -19,7 +19,7 @@ BROWSE_DATA = "assets/javascripts/kb-browse-data.js"
 
 
 def record_path(record: RecordBase) -> str:
-    return f"{KIND_FOLDERS[record.kind]}/{record.id}.md"  # type: ignore[attr-defined]
+    return f"{KIND_FOLDERS[record.kind]}/{record.id}.md"
 
 
 def model_path(model_id: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal, Optional, Union
+from typing import TYPE_CHECKING, Annotated, Literal, Optional, Union
 
 from pydantic import (
     AfterValidator,
@@ -179,6 +179,8 @@ class RecordBase(Strict):
     source: Source = Field(description="出处")
     related: list[Slug] = Field(default_factory=list, description="相关记录的 id")
     review: Review = Field(description="审核日期")
+    if TYPE_CHECKING:  # each kind declares `kind` as its Literal (the discriminator); typed here for readers
+        kind: str
 
     def links(self) -> dict[str, tuple[str, ...]]:
         """Outgoing links by relation, for the catalogue to resolve and reverse."""

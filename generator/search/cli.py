@@ -122,7 +122,7 @@ class WhooshIndex:
         for record in self.catalog.records:
             fields = record_fields(self.catalog, record)
             fields["body"] = plain_markdown(fields["body"])
-            extra = f"{record.kind}|{record.region}|{','.join(record.models)}|{record.year}"  # type: ignore[attr-defined]
+            extra = f"{record.kind}|{record.region}|{','.join(record.models)}|{record.year}"
             want_docs[record.id] = (record, fields, content_hash(fields, extra))
         changed = [rid for rid, (_, _, h) in want_docs.items() if have.get(rid) != h]
         gone = sorted(set(have) - set(want_docs))
@@ -133,7 +133,7 @@ class WhooshIndex:
             for rid in changed:
                 record, fields, digest = want_docs[rid]
                 extra = {"year": record.year} if record.year is not None else {}
-                writer.update_document(id=rid, kind=record.kind, region=record.region,  # type: ignore[attr-defined]
+                writer.update_document(id=rid, kind=record.kind, region=record.region,
                                        models=",".join(record.models), hash=digest, **extra, **fields)
             writer.commit()
         if fresh:

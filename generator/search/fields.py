@@ -30,14 +30,14 @@ def record_fields(catalog: Catalog, record: RecordBase) -> dict[str, str]:
     """The text of each indexed field: title; meta (kind, models, region path, tags); summary;
     body (measures / objectives and tasks / description and components, outcomes, coverage)."""
     r = record
-    meta = [KIND_NAMES[r.kind]]  # type: ignore[attr-defined]
+    meta = [KIND_NAMES[r.kind]]
     meta += [catalog.model_by_id[m].name for m in r.models if m in catalog.model_by_id]
     meta += [n.name for n in catalog.region_path(r.region)]
     meta += list(r.tags)
     body: list[str] = []
-    if r.kind == "practice":  # type: ignore[attr-defined]
+    if r.kind == "practice":
         body += _steps(r.measures) + _figures(r.outcomes)  # type: ignore[attr-defined]
-    elif r.kind == "policy":  # type: ignore[attr-defined]
+    elif r.kind == "policy":
         body += [r.issuer] + _steps(r.objectives)  # type: ignore[attr-defined]
         body += [f"{t.title} {t.text}" for t in r.tasks]  # type: ignore[attr-defined]
     else:

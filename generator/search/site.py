@@ -81,7 +81,7 @@ def build(corpus: Corpus, urls: Mapping[str, str], pages: Sequence[PageEntry],
         record = catalog.by_id[doc.id]
         region = catalog.regions[record.region].name
         year = f" · {record.year}年" if record.year is not None else ""
-        teaser = f"{KIND_NAMES[record.kind]} · {region}{year} — {record.summary}"  # type: ignore[attr-defined]
+        teaser = f"{KIND_NAMES[record.kind]} · {region}{year} — {record.summary}"
         table.append({"location": urls[doc.id], "title": html.escape(record.title, quote=False),
                       "text": html.escape(_teaser(teaser), quote=False)})
         fields.append({name: Counter(tokens) for name, tokens in doc.tokens.items()})

@@ -1,5 +1,9 @@
 """Facet data for the browse page: each facet is a small class that says which values a record has.
 
+Values are ids (model, kind and region ids; levels, years and tags as written), with their labels
+beside them in `labels`: two regions with the same name stay apart, and renaming a model does not
+break a shared browse address (the address holds the id).
+
 The data ships as a .js file (not fetched), so the browse page filters offline and from file://.
 """
 
@@ -21,19 +25,28 @@ class Facet:
     def values(self, record: RecordBase, catalog: Catalog) -> list[str]:
         raise NotImplementedError
 
+    def label_of(self, value: str, catalog: Catalog) -> str:
+        return value
+
 
 class ModelFacet(Facet):
     key, label = "model", "治理模式"
 
     def values(self, record, catalog):
-        return [catalog.model_by_id[m].name for m in record.models]
+        return list(dict.fromkeys(record.models))
+
+    def label_of(self, value, catalog):
+        return catalog.model_by_id[value].name
 
 
 class KindFacet(Facet):
     key, label = "kind", "类型"
 
     def values(self, record, catalog):
-        return [KIND_NAMES[record.kind]]
+        return [record.kind]
+
+    def label_of(self, value, catalog):
+        return KIND_NAMES[value]
 
 
 class RegionFacet(Facet):
@@ -42,7 +55,10 @@ class RegionFacet(Facet):
     key, label = "region", "地区"
 
     def values(self, record, catalog):
-        return [node.name for node in catalog.region_path(record.region)]
+        return [node.id for node in catalog.region_path(record.region)]
+
+    def label_of(self, value, catalog):
+        return catalog.regions[value].name
 
 
 class LevelFacet(Facet):
@@ -70,8 +86,11 @@ FACETS: tuple[Facet, ...] = (ModelFacet(), KindFacet(), RegionFacet(), LevelFace
 
 
 def browse_data(catalog: Catalog, url_of: Callable[[RecordBase], str]) -> dict:
+    values = {f.key: {r.id: f.values(r, catalog) for r in catalog.records} for f in FACETS}
+    labels = {f.key: {v: f.label_of(v, catalog) for vs in values[f.key].values() for v in vs} for f in FACETS}
     return {
         "facets": [{"key": f.key, "label": f.label} for f in FACETS],
+        "labels": labels,
         "records": [
             {
                 "id": r.id,
@@ -81,7 +100,7 @@ def browse_data(catalog: Catalog, url_of: Callable[[RecordBase], str]) -> dict:
                 "region": catalog.regions[r.region].name,
                 "year": r.year,
                 "added": r.review.added,
-                "facets": {f.key: f.values(r, catalog) for f in FACETS},
+                "facets": {f.key: values[f.key][r.id] for f in FACETS},
             }
             for r in catalog.records
         ],

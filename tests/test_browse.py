@@ -21,9 +21,11 @@ def test_facet_values_come_from_the_catalogue(fixture_catalog):
     assert [f["key"] for f in data["facets"]] == [f.key for f in FACETS]
     record = next(r for r in data["records"] if r["id"] == "wangge-bihuan")
     assert record["facets"] == {
-        "model": ["网格化", "党建引领"], "kind": ["实践案例"], "region": ["示例省", "示例市", "示例区"],
+        "model": ["wanggehua", "dangjian-yinling"], "kind": ["practice"], "region": ["shengfen", "shiyi", "quyi"],
         "level": ["县区"], "year": ["2021"], "tag": ["网格", "闭环"],
     }
+    assert data["labels"]["model"]["wanggehua"] == "网格化" and data["labels"]["region"]["quyi"] == "示例区"
+    assert data["labels"]["kind"] == {"practice": "实践案例", "policy": "政策文件", "project": "创新项目"}
     assert record["url"] == "practices/wangge-bihuan/"
 
 
@@ -51,15 +53,15 @@ def test_filters_combine_count_and_survive_a_reload(served_site, recorded_page, 
 
     model = catalog.models[0]
     expected = sorted(r.id for r in catalog.records_of_model(model.id))
-    box = page.locator(f'[data-facet="model"] input[value="{model.name}"]')
-    label = page.locator('[data-facet="model"] label', has=page.locator(f'input[value="{model.name}"]'))
-    assert f"({len(expected)})" in label.inner_text()
+    box = page.locator(f'[data-facet="model"] input[value="{model.id}"]')
+    label = page.locator('[data-facet="model"] label', has=page.locator(f'input[value="{model.id}"]'))
+    assert f"({len(expected)})" in label.inner_text() and model.name in label.inner_text()
     box.check()
     assert sorted(shown_ids(page)) == expected
     assert page.locator(".kb-browse__count").inner_text() == f"共 {len(expected)} 条记录"
-    assert f"model={model.name}" in unquote(page.url)
+    assert f"model={model.id}" in unquote(page.url)
 
-    kind = "实践案例"
+    kind = "practice"
     page.locator(f'[data-facet="kind"] input[value="{kind}"]').check()
     both = sorted(r.id for r in catalog.records_of_model(model.id) if r.kind == "practice")
     assert sorted(shown_ids(page)) == both
@@ -67,7 +69,7 @@ def test_filters_combine_count_and_survive_a_reload(served_site, recorded_page, 
     page.reload()
     page.wait_for_selector(".kb-browse__count")
     assert sorted(shown_ids(page)) == both
-    assert page.locator(f'[data-facet="model"] input[value="{model.name}"]').is_checked()
+    assert page.locator(f'[data-facet="model"] input[value="{model.id}"]').is_checked()
 
     page.locator(".kb-browse__reset").click()
     target = catalog.records[0]

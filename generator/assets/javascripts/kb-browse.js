@@ -55,6 +55,8 @@
 
   function start(root, data) {
     var facets = data.facets, records = data.records, state = readState(facets);
+    // facet values are ids; what a reader sees is the label beside them
+    function name(key, v) { return (data.labels[key] || {})[v] || v; }
     var side = el("div", { class: "kb-browse__facets" });
     var main = el("div", { class: "kb-browse__results" });
     var search = el("input", { type: "search", class: "kb-browse__q", placeholder: "在结果中筛选(标题、摘要、地区、标签)", "aria-label": "文字筛选" });
@@ -85,7 +87,7 @@
         state.selected[f.key].forEach(function (v) { counts[v] = counts[v] || 0; });
         var values = Object.keys(counts).sort(f.key === "year"
           ? function (a, b) { return b.localeCompare(a); }  // newest first; 未注明 sorts last
-          : function (a, b) { return counts[b] - counts[a] || a.localeCompare(b, "zh"); });
+          : function (a, b) { return counts[b] - counts[a] || name(f.key, a).localeCompare(name(f.key, b), "zh"); });
         var box = el("fieldset", { class: "kb-browse__facet", "data-facet": f.key });
         box.appendChild(el("legend", {}, f.label));
         values.forEach(function (v) {
@@ -98,7 +100,7 @@
             update();
           });
           label.appendChild(input);
-          label.appendChild(document.createTextNode(" " + v + " "));
+          label.appendChild(document.createTextNode(" " + name(f.key, v) + " "));
           label.appendChild(el("span", { class: "kb-browse__n" }, "(" + counts[v] + ")"));
           box.appendChild(label);
         });
@@ -112,7 +114,7 @@
         var item = el("li", { class: "kb-browse__item", "data-id": r.id });
         var link = el("a", { href: r.url }, r.title);
         item.appendChild(link);
-        var meta = [r.facets.kind[0], r.region].concat(r.year ? [r.year + "年"] : []).join(" · ");
+        var meta = [name("kind", r.facets.kind[0]), r.region].concat(r.year ? [r.year + "年"] : []).join(" · ");
         item.appendChild(el("span", { class: "kb-meta" }, meta));
         item.appendChild(el("p", {}, r.summary));
         list.appendChild(item);

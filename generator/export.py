@@ -6,41 +6,64 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
+from typing import Callable
 
 from .catalog import Catalog
 from .routes import Routes
-from .schema import KIND_NAMES
+from .schema import KIND_NAMES, RecordBase
 
-COLUMNS = ("编号", "类型", "标题", "地区", "所属地区", "层级", "治理模式", "标签", "年份", "摘要",
-           "出处标题", "发布单位", "发布日期", "作者", "网址", "文号", "页面")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SERVED = Routes()  # the page column as the served site spells it; the offline zip passes Routes(False)
 
 
+@dataclass(frozen=True)
+class Row:
+    """What a column's getter reads: the record with its catalogue and the build's routes."""
+
+    r: RecordBase
+    catalog: Catalog
+    routes: Routes
+
+    @property
+    def path(self):
+        return self.catalog.region_path(self.r.region)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    width: int  # in Excel's character widths
+    get: Callable[[Row], str]
+
+
+COLUMNS_SPEC: tuple[Column, ...] = (
+    Column("编号", 24, lambda x: x.r.id),
+    Column("类型", 8, lambda x: KIND_NAMES[x.r.kind]),
+    Column("标题", 36, lambda x: x.r.title),
+    Column("地区", 10, lambda x: x.path[-1].name),
+    Column("所属地区", 24, lambda x: " › ".join(n.name for n in x.path)),
+    Column("层级", 8, lambda x: x.path[-1].level),
+    Column("治理模式", 16, lambda x: "、".join(x.catalog.model_by_id[m].name for m in x.r.models)),
+    Column("标签", 20, lambda x: "、".join(x.r.tags)),
+    Column("年份", 6, lambda x: str(x.r.year or "")),
+    Column("摘要", 60, lambda x: x.r.summary),
+    Column("出处标题", 36, lambda x: x.r.source.title),
+    Column("发布单位", 14, lambda x: x.r.source.publisher or ""),
+    Column("发布日期", 10, lambda x: x.r.source.date or ""),
+    Column("作者", 10, lambda x: x.r.source.author or ""),
+    Column("网址", 30, lambda x: x.r.source.url or ""),
+    Column("文号", 16, lambda x: x.r.source.doc_number or ""),
+    Column("页面", 30, lambda x: x.routes.record_url(x.r)),
+)
+COLUMNS = tuple(c.name for c in COLUMNS_SPEC)
+
+
 def rows(catalog: Catalog, routes: Routes = SERVED) -> list[dict[str, str]]:
     out = []
-    for r in catalog.records:
-        path = catalog.region_path(r.region)
-        src = r.source
-        out.append({
-            "编号": r.id,
-            "类型": KIND_NAMES[r.kind],
-            "标题": r.title,
-            "地区": path[-1].name,
-            "所属地区": " › ".join(n.name for n in path),
-            "层级": path[-1].level,
-            "治理模式": "、".join(catalog.model_by_id[m].name for m in r.models),
-            "标签": "、".join(r.tags),
-            "年份": str(r.year or ""),
-            "摘要": r.summary,
-            "出处标题": src.title,
-            "发布单位": src.publisher or "",
-            "发布日期": src.date or "",
-            "作者": src.author or "",
-            "网址": src.url or "",
-            "文号": src.doc_number or "",
-            "页面": routes.record_url(r),
-        })
+    for record in catalog.records:
+        row = Row(record, catalog, routes)
+        out.append({c.name: c.get(row) for c in COLUMNS_SPEC})
     return out
 
 
@@ -71,6 +94,7 @@ def to_csv(catalog: Catalog, routes: Routes = SERVED) -> bytes:
 def to_xlsx(catalog: Catalog, routes: Routes = SERVED) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
@@ -81,8 +105,8 @@ def to_xlsx(catalog: Catalog, routes: Routes = SERVED) -> bytes:
     for row in rows(catalog, routes):
         sheet.append([_cell(row[c]) for c in COLUMNS])
     sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHIJKLMNOPQ", (24, 8, 36, 10, 24, 8, 16, 20, 6, 60, 36, 14, 10, 10, 30, 16, 30)):
-        sheet.column_dimensions[column].width = width
+    for index, column in enumerate(COLUMNS_SPEC, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -59,6 +59,7 @@ def plain_config(folder: Path) -> str:
     """The same pages and nav as plain Markdown files under plain MkDocs: the baseline the generator
     is measured against (no catalog plugin, no search; the pages are rendered once, untimed)."""
     from generator.check import check_catalog
+    from generator.materialise import plain_config as plain_mkdocs_yml
     from generator.stage import nav as site_nav
     from generator.render import Renderer
 
@@ -72,16 +73,9 @@ def plain_config(folder: Path) -> str:
         target.write_text(page.markdown, encoding="utf-8")
     home = docs / "index.md"
     home.write_text(home.read_text(encoding="utf-8") + "\n\n" + renderer.home(), encoding="utf-8")
-    lines, kept, skipping = (folder / "mkdocs-nosearch.yml").read_text(encoding="utf-8").splitlines(), [], None
-    for line in lines:
-        indent = len(line) - len(line.lstrip())
-        if skipping is not None and line.strip() and indent > skipping:
-            continue
-        skipping = indent if line.strip() == "- catalog:" else None
-        if skipping is None and not line.startswith("docs_dir:"):
-            kept.append(line)
-    nav = json.dumps(site_nav(catalog), ensure_ascii=False)  # JSON is YAML
-    (folder / "mkdocs-plain.yml").write_text("\n".join(kept) + f"\ndocs_dir: plain-docs\nnav: {nav}\n", encoding="utf-8")
+    text = (folder / "mkdocs-nosearch.yml").read_text(encoding="utf-8")
+    (folder / "mkdocs-plain.yml").write_text(plain_mkdocs_yml(text, site_nav(catalog), docs_dir="plain-docs"),
+                                             encoding="utf-8")
     return "mkdocs-plain.yml"
 
 

@@ -70,10 +70,10 @@ def test_every_entry_point_stops_the_same_way_on_a_missing_catalogue(tmp_path):
     from generator.cli import main
 
     runner = CliRunner()
-    for args in (["export", "--catalog", "nope", "-o", "x.csv", "--format", "csv"],
-                 ["search", "网格", "--catalog", "nope"], ["check", "--catalog", "nope"]):
-        with runner.isolated_filesystem(temp_dir=tmp_path):
-            result = runner.invoke(main, args)
+    missing = str(tmp_path / "nope")
+    for args in (["export", "--catalog", missing, "-o", str(tmp_path / "x.csv"), "--format", "csv"],
+                 ["search", "网格", "--catalog", missing], ["check", "--catalog", missing]):
+        result = runner.invoke(main, args)
         assert result.exit_code == 2 and "找不到记录目录" in result.output, (args, result.output)
         assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), args
 

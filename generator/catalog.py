@@ -1,6 +1,7 @@
 """The Catalog: checked records, the region tree, models and glossary, cross-linked both ways.
 
-Built only by `check.build_catalog`, so everything after this stage sees typed, valid data.
+Built only by `pipeline.check_catalog` (after `check.check_files` found no errors), so everything
+after this stage sees typed, valid data.
 """
 
 from __future__ import annotations

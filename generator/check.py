@@ -23,10 +23,12 @@ from .schema import (
     RECORD_MODELS,
     REFERENCE_FILES,
     GlossaryFile,
+    GovernanceModel,
     ModelsFile,
     RecordBase,
     Region,
     RegionsFile,
+    Term,
     inner_model,
 )
 
@@ -261,7 +263,34 @@ def _walk_regions(regions: list[Region], path: Path_) -> Iterator[tuple[Region, 
         yield from _walk_regions(list(region.children), here + ("children",))
 
 
-def check_catalog(root: Path, base: Path | None = None) -> CheckResult:
+@dataclass(frozen=True)
+class CheckedFiles:
+    """What checking a catalogue folder finds: the records that validated (with their display
+    paths), the reference data, and every problem. Assembling the Catalog is
+    `pipeline.check_catalog`'s job, once there are no errors."""
+
+    records: tuple[RecordBase, ...]
+    files: dict[str, str]  # record id -> display path
+    models: tuple[GovernanceModel, ...]
+    regions: tuple[Region, ...]
+    glossary: tuple[Term, ...]
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.is_error for p in self.problems)
+
+
+def __getattr__(name: str):
+    # check_catalog (check, then assemble) lives in the pipeline; callers may still import it from here
+    if name == "check_catalog":
+        from .pipeline import check_catalog
+
+        return check_catalog
+    raise AttributeError(name)
+
+
+def check_files(root: Path, base: Path | None = None) -> CheckedFiles:
     """Check every file under `root` (the catalog folder); display paths relative to `base`."""
     root = Path(root)
     base = Path(base) if base is not None else root.parent
@@ -330,14 +359,14 @@ def check_catalog(root: Path, base: Path | None = None) -> CheckResult:
     # expected to look like the record it was copied from.
     broken = {p.file for p in problems if p.is_error}
     problems += _near_duplicates([(r, loaded) for r, loaded in records if loaded.display not in broken])
-    if any(p.is_error for p in problems):
-        return CheckResult(None, problems)
-    catalog = Catalog.assemble(
-        [r for r, _ in records],
+    return CheckedFiles(
+        tuple(r for r, _ in records),
         {r.id: loaded.display for r, loaded in records},
-        list(models_file.models), list(regions_file.regions), list(glossary_file.terms),
+        tuple(models_file.models) if isinstance(models_file, ModelsFile) else (),
+        tuple(regions_file.regions) if isinstance(regions_file, RegionsFile) else (),
+        tuple(glossary_file.terms) if isinstance(glossary_file, GlossaryFile) else (),
+        problems,
     )
-    return CheckResult(catalog, problems)
 
 
 def _near_duplicates(records: list[tuple[RecordBase, LoadedFile]]) -> list[Problem]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import problems as reporting
-from .check import check_catalog
+from .pipeline import check_catalog
 from .schema import ID_PATTERN, KIND_FOLDERS, KINDS, json_schemas
 
 CATALOG_OPTION = click.option(

@@ -1,4 +1,4 @@
-"""The one way every entry point gets a Catalog: check the folder, stop on errors.
+"""The one way every entry point gets a Catalog: check the folder, assemble, stop on errors.
 
 `kb export`, `kb search`, `kb materialise` and the MkDocs plugin all call `require_catalog`, so
 "check, then stop with the same messages" cannot drift between them (`kb check` itself reports
@@ -10,8 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog import Catalog
-from .check import check_catalog
+from .check import CheckResult, check_files
 from .problems import Problem, promote_warnings
+
+
+def check_catalog(root: Path, base: Path | None = None) -> CheckResult:
+    """Check every file under `root` and, when nothing is an error, assemble the Catalog: the one
+    place a Catalog is built."""
+    checked = check_files(root, base)
+    if not checked.ok:
+        return CheckResult(None, checked.problems)
+    catalog = Catalog.assemble(list(checked.records), dict(checked.files), list(checked.models),
+                               list(checked.regions), list(checked.glossary))
+    return CheckResult(catalog, checked.problems)
 
 
 class CatalogRejected(Exception):

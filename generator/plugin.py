@@ -145,6 +145,15 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         except ValueError as exc:
             raise PluginError(f"{page.file.src_uri}:{exc}") from None
 
+    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
+        """404.html is a static template, not a page: its search, too, must use our worker."""
+        if not self.search_on:
+            return output_content
+        try:
+            return use_worker(output_content)
+        except ValueError as exc:
+            raise PluginError(f"{template_name}:{exc}") from None
+
     @event_priority(-100)  # after Material's search plugin has written search_index.json
     def on_post_build(self, config: MkDocsConfig) -> None:
         if not self.search_on or self.search is None or self.stage is None:

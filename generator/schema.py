@@ -186,6 +186,10 @@ class RecordBase(Strict):
         """Outgoing links by relation, for the catalogue to resolve and reverse."""
         return {"related": tuple(self.related)}
 
+    def body_texts(self) -> list[str]:
+        """The kind's own main text, in reading order (indexed as the search `body` field)."""
+        return []
+
 
 # --- the three kinds ---------------------------------------------------------------------------
 
@@ -202,6 +206,9 @@ class Practice(RecordBase):
 
     def links(self) -> dict[str, tuple[str, ...]]:
         return {**super().links(), "implements": tuple(self.implements)}
+
+    def body_texts(self) -> list[str]:
+        return [*(f"{s.title} {s.text}" for s in self.measures), *(f.statement for f in self.outcomes)]
 
 
 class Period(Strict):
@@ -240,6 +247,10 @@ class Policy(RecordBase):
     phases: list[Phase] = Field(default_factory=list, description="实施步骤")
     safeguards: list[Step] = Field(default_factory=list, description="保障措施")
 
+    def body_texts(self) -> list[str]:
+        return [self.issuer, *(f"{s.title} {s.text}" for s in self.objectives),
+                *(f"{t.title} {t.text}" for t in self.tasks)]
+
 
 class Investment(Strict):
     amount: Number = Field(description="金额,如 1000")
@@ -269,6 +280,10 @@ class Project(RecordBase):
             "supports": tuple(self.supports),
             "implements": tuple(self.implements),
         }
+
+    def body_texts(self) -> list[str]:
+        return [self.owner, self.description, *(f"{s.title} {s.text}" for s in self.components),
+                *(f.statement for f in self.coverage), *(f.statement for f in self.outcomes)]
 
 
 Record = Annotated[Union[Practice, Policy, Project], Field(discriminator="kind")]

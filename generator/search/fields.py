@@ -18,14 +18,6 @@ from .text import Analyzer, catalog_analyzer
 FIELD_WEIGHTS = {"title": 5.0, "meta": 3.0, "summary": 2.0, "body": 1.0}
 
 
-def _steps(items) -> list[str]:
-    return [f"{s.title} {s.text}" for s in items]
-
-
-def _figures(items) -> list[str]:
-    return [f.statement for f in items]
-
-
 def record_fields(catalog: Catalog, record: RecordBase) -> dict[str, str]:
     """The text of each indexed field: title; meta (kind, models, region path, tags); summary;
     body (measures / objectives and tasks / description and components, outcomes, coverage)."""
@@ -34,16 +26,7 @@ def record_fields(catalog: Catalog, record: RecordBase) -> dict[str, str]:
     meta += [catalog.model_by_id[m].name for m in r.models if m in catalog.model_by_id]
     meta += [n.name for n in catalog.region_path(r.region)]
     meta += list(r.tags)
-    body: list[str] = []
-    if r.kind == "practice":
-        body += _steps(r.measures) + _figures(r.outcomes)  # type: ignore[attr-defined]
-    elif r.kind == "policy":
-        body += [r.issuer] + _steps(r.objectives)  # type: ignore[attr-defined]
-        body += [f"{t.title} {t.text}" for t in r.tasks]  # type: ignore[attr-defined]
-    else:
-        body += [r.owner, r.description] + _steps(r.components)  # type: ignore[attr-defined]
-        body += _figures(r.coverage) + _figures(r.outcomes)  # type: ignore[attr-defined]
-    return {"title": r.title, "meta": " ".join(meta), "summary": r.summary, "body": "\n".join(body)}
+    return {"title": r.title, "meta": " ".join(meta), "summary": r.summary, "body": "\n".join(r.body_texts())}
 
 
 def content_hash(fields: Mapping[str, str], extra: str = "") -> str:

@@ -196,6 +196,8 @@ def materialise(out: Path, config_file: Path, strict: bool) -> None:
         sys.stdout.write(reporting.report_text(exc.problems) or f"{exc}\n")
         click.echo(f"记录检查未通过,{out} 未生成。", err=True)
         sys.exit(1)
+    except FileExistsError as exc:
+        raise click.UsageError(str(exc)) from None
     for problem in result.warnings:
         click.echo(problem.as_text(), err=True)
     click.echo(f"站点源文件已写入 {result.out}", err=True)

@@ -27,6 +27,7 @@ from .routes import Routes
 from .stage import HOME, SiteStage
 
 EXCLUDE_FRONT_MATTER = "---\nsearch:\n  exclude: true\n---\n\n"
+MARKER = ".kb-materialised"  # OUT/ is replaced on the next run only if it holds this file (or is empty)
 
 
 @dataclass
@@ -77,6 +78,8 @@ def materialise(config_file: Path, out: Path, *, strict: bool = False) -> Materi
     config_file = Path(config_file).resolve()
     project = config_file.parent
     out = Path(out).resolve()
+    if out == project or out in project.parents:
+        raise FileExistsError(f"{out} 是项目目录或其上级,不能作为输出目录")
     text = config_file.read_text(encoding="utf-8")
     config = read_config(config_file)
     options = catalog_options(config)
@@ -90,6 +93,8 @@ def materialise(config_file: Path, out: Path, *, strict: bool = False) -> Materi
     stage = SiteStage.build(checked.catalog, routes, source_url=options.get("source_url"), similar=search.similar)
 
     if out.exists():
+        if not (out / MARKER).is_file() and any(out.iterdir()):
+            raise FileExistsError(f"{out} 已存在且不是 kb materialise 的输出,不会覆盖;请换一个空目录")
         shutil.rmtree(out)
     docs = out / "docs"
     shutil.copytree(project / config.get("docs_dir", "docs"), docs)
@@ -116,4 +121,5 @@ def materialise(config_file: Path, out: Path, *, strict: bool = False) -> Materi
     if custom_dir:
         shutil.copytree(project / custom_dir, out / custom_dir)
     (out / "mkdocs.yml").write_text(plain_config(text, stage.nav), encoding="utf-8")
+    (out / MARKER).write_text("kb materialise\n", encoding="utf-8")
     return MaterialiseResult(out, checked.warnings)

@@ -56,3 +56,15 @@ def test_materialise_stops_on_check_errors(tmp_path):
     run = subprocess.run(KB + ["materialise", str(tmp_path / "out")], cwd=project, capture_output=True, text=True)
     assert run.returncode == 1 and "wangge-bihuan" in run.stdout and "未生成" in run.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_materialise_never_overwrites_a_folder_it_did_not_write(tmp_path):
+    project = make_project(tmp_path / "p", FIXTURES / "valid" / "catalog")
+    for target in (project, project.parent, project / "content"):
+        run = subprocess.run(KB + ["materialise", str(target)], cwd=project, capture_output=True, text=True)
+        assert run.returncode == 2, (target, run.stderr)
+    assert (project / "mkdocs.yml").is_file() and (project / "content" / "index.md").is_file()
+    out = tmp_path / "out"
+    for _ in range(2):  # its own output is replaced
+        run = subprocess.run(KB + ["materialise", str(out)], cwd=project, capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr

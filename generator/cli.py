@@ -78,12 +78,34 @@ def check(catalog_dir: Path, fmt: str, strict: bool) -> None:
     """检查全部记录及其相互引用;有错误时退出码为 1。"""
     if not catalog_dir.is_dir():
         raise click.UsageError(f"找不到记录目录 {catalog_dir}")
+    from .completeness import completeness_problems
+    from .typography import punctuation_in_catalog
+
     result = check_catalog(catalog_dir, base=Path.cwd())
     if not strict and _build_is_strict(catalog_dir):
         strict = True
         if fmt == "text":
             click.echo("mkdocs.yml 中 catalog 插件设了 strict: true:警告也算错误,与 kb build 一致。", err=True)
-    sys.exit(_report(result.problems, fmt, strict))
+    found = result.problems + punctuation_in_catalog(catalog_dir, base=Path.cwd())
+    if result.catalog is not None:
+        found += completeness_problems(result.catalog)
+    sys.exit(_report(found, fmt, strict))
+
+
+@main.command()
+@CATALOG_OPTION
+def fmt(catalog_dir: Path) -> None:
+    """把记录中夹在汉字之间的半角标点（, : ; ? ! ( )）就地改为全角，注释和排版保持不变。"""
+    from .typography import format_catalog
+
+    if not catalog_dir.is_dir():
+        raise click.UsageError(f"找不到记录目录 {catalog_dir}")
+    changed, problems = format_catalog(catalog_dir, base=Path.cwd())
+    for name in changed:
+        click.echo(f"已改正 {name}")
+    sys.stdout.write(reporting.report_text(problems))
+    click.echo(f"共改正 {len(changed)} 个文件。", err=True)
+    sys.exit(1 if problems else 0)
 
 
 def _build_is_strict(catalog_dir: Path) -> bool:

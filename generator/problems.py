@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Iterable, Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True, order=True)
@@ -27,25 +27,27 @@ class Problem:
     def as_text(self) -> str:
         where = f"{self.file}:{self.line}:{self.col}: "
         field = f"{self.field}: " if self.field else ""
-        label = "警告:" if self.severity == "warning" else ""
+        label = {"warning": "警告:", "info": "信息："}.get(self.severity, "")
         hint = f" ({self.hint})" if self.hint else ""
         return f"{where}{field}{label}{self.message}{hint} [{self.code}]"
 
 
 def promote_warnings(problems: Iterable[Problem]) -> list[Problem]:
-    """`--strict`: a warning counts as an error."""
+    """`--strict`: a warning counts as an error (information stays information)."""
     from dataclasses import replace
 
-    return [replace(p, severity="error") for p in problems]
+    return [replace(p, severity="error") if p.severity == "warning" else p for p in problems]
 
 
 def summary(problems: list[Problem]) -> str:
     errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
-    files = len({p.file for p in problems})
-    if not problems:
-        return "检查通过:没有发现问题。"
-    return f"共 {errors} 个错误、{warnings} 个警告,涉及 {files} 个文件。"
+    warnings = sum(p.severity == "warning" for p in problems)
+    infos = len(problems) - errors - warnings
+    files = len({p.file for p in problems if p.severity != "info"})
+    note = f"另有 {infos} 条信息（记录缺少的可选部分）。" if infos else ""
+    if errors + warnings == 0:
+        return "检查通过:没有发现问题。" + note
+    return f"共 {errors} 个错误、{warnings} 个警告,涉及 {files} 个文件。" + note
 
 
 def report_text(problems: list[Problem]) -> str:
@@ -58,7 +60,8 @@ def report_json(problems: list[Problem]) -> str:
         {
             "valid": errors == 0,
             "errors": errors,
-            "warnings": len(problems) - errors,
+            "warnings": sum(p.severity == "warning" for p in problems),
+            "infos": sum(p.severity == "info" for p in problems),
             "problems": [asdict(p) for p in sorted(problems)],
         },
         ensure_ascii=False,
@@ -81,7 +84,8 @@ def report_github(problems: list[Problem]) -> str:
         body = f"{p.field}: {p.message}" if p.field else p.message
         if p.hint:
             body += f" ({p.hint})"
-        lines.append(f"::{p.severity} {props}::{_github_escape(body)}\n")
+        level = "notice" if p.severity == "info" else p.severity
+        lines.append(f"::{level} {props}::{_github_escape(body)}\n")
     return "".join(lines)
 
 

@@ -17,7 +17,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .catalog import Catalog
-from .routes import BROWSE_PAGE, DOWNLOADS, kind_path, model_path, region_path, tag_path
+from .completeness import NOT_PROVIDED, completeness, missing_sections
+from .load import iter_strings
+from .routes import BROWSE_PAGE, DOWNLOADS, KINDS_PAGE, STATUS_PAGE, kind_path, model_path, region_path, tag_path
 from .routes import record_path as md_path
 from .safety import IMAGE, site_relative, too_big
 from .schema import KIND_FOLDERS, KIND_NAMES, KINDS, RecordBase
@@ -30,6 +32,7 @@ UNSAFE_LINK = re.compile(r"(\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)(?:(?!https?://|mailt
                          re.MULTILINE)
 
 
+TITLE_SAFE = str.maketrans({'"': "”", "(": "（", ")": "）", "\\": "＼", "[": "【", "]": "】", "<": "＜", "&": "＆"})
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,23 @@ def number(value: float) -> Markup:
     return Markup(f"{value:g}" if abs(value) < 1e15 else str(value))
 
 
+def cn_date(value: str) -> str:
+    """2022-04-19 → 2022年4月19日 (2022-04 → 2022年4月; 2022 → 2022年)."""
+    parts = [int(p) for p in str(value).split("-")]
+    return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日"))
+
+
+def newest_first(records) -> list[RecordBase]:
+    """By date added, then id, newest first: the browse page's 按收录时间 sorts the same way."""
+    return sorted(records, key=lambda r: (r.review.added, r.id), reverse=True)
+
+
+def last_update(catalog: Catalog) -> str:
+    """The catalogue's last update, for the footer: the latest date a record was added or checked."""
+    dates = [d for r in catalog.records for d in (r.review.added, r.review.checked)]
+    return cn_date(max(dates)) if dates else ""
+
+
 def _finalize(value: Any) -> Any:
     if isinstance(value, Markup) or value is None:
         return value
@@ -74,13 +94,27 @@ def _finalize(value: Any) -> Any:
 
 
 class GlossaryLinker:
-    """Links the first mention of each glossary term on a page to its entry."""
+    """Links the first mention of each glossary term on a page to its entry, with the definition
+    as the link's title (shown as a tooltip on hover, focus and touch)."""
 
     def __init__(self, catalog: Catalog):
         pairs = [(word, term.id) for term in catalog.glossary for word in (term.term, *term.aliases)]
         pairs.sort(key=lambda pair: -len(pair[0]))  # longest first: 三调联动机制 before 三调联动
         self._ids = dict(pairs)
+        # a Markdown link title: Markdown escapes it for HTML; quotes, brackets and backslashes could end it early
+        self._titles = {t.id: " ".join(t.definition.split()).translate(TITLE_SAFE) for t in catalog.glossary}
         self._pattern = re.compile("|".join(re.escape(w) for w, _ in pairs)) if pairs else None
+
+    def users(self, records) -> dict[str, list[RecordBase]]:
+        """Term id → the records whose text mentions the term or an alias."""
+        out: dict[str, list[RecordBase]] = {}
+        if self._pattern is None:
+            return out
+        for record in records:
+            text = "\n".join(t for _, t in iter_strings(record.model_dump()))
+            for term_id in dict.fromkeys(self._ids[w] for w in self._pattern.findall(text)):
+                out.setdefault(term_id, []).append(record)
+        return out
 
     def link(self, markdown: str, page: str, seen: set[str]) -> str:
         if self._pattern is None:
@@ -92,7 +126,8 @@ class GlossaryLinker:
             if term_id in seen:
                 return match.group(0)
             seen.add(term_id)
-            return f"[{match.group(0)}]({glossary}#{term_id})"
+            title = self._titles[term_id]
+            return f'[{match.group(0)}]({glossary}#{term_id} "{title}"){{ .kb-term }}'
 
         parts = MD_LINK_OR_CODE.split(markdown)
         # odd parts are existing links and code spans: left as they are
@@ -137,8 +172,10 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters["md"] = self._markdown_field
-        self.env.filters.update(text=md_text, slug=slug, url=url, number=number)
-        self.env.globals.update(KIND_NAMES=KIND_NAMES, KIND_FOLDERS=KIND_FOLDERS, KINDS=KINDS, catalog=catalog)
+        self.env.filters.update(text=md_text, slug=slug, url=url, number=number, cn_date=cn_date)
+        self.env.globals.update(KIND_NAMES=KIND_NAMES, KIND_FOLDERS=KIND_FOLDERS, KINDS=KINDS, catalog=catalog,
+                                NOT_PROVIDED=NOT_PROVIDED, region_label=self.region_label,
+                                missing_sections=missing_sections, completeness=completeness)
 
     # --- filters -------------------------------------------------------------------------------
     def _markdown_field(self, value: str, page: str, seen: set[str]) -> Markup:
@@ -146,6 +183,10 @@ class Renderer:
             return preformatted(value)  # which Markdown renders in linear time (escaped text is not)
         safe = UNSAFE_LINK.sub(r"\1#", value.replace("&", "&amp;").replace("<", "&lt;"))
         return Markup(self.glossary.link(neutralise(safe), page, seen))
+
+    def region_label(self, region_id: str) -> str:
+        """The full path of a region, as Chinese writes it: 湖南省邵阳市洞口县."""
+        return "".join(n.name for n in self.catalog.region_path(region_id))
 
     # --- pages ---------------------------------------------------------------------------------
     def _render(self, template: str, path: str, **context: Any) -> Page:
@@ -163,15 +204,20 @@ class Renderer:
         out += [self._render("model.md.j2", model_path(m.id), model=m, records=c.records_of_model(m.id))
                 for m in c.models]
         out.append(self._render("regions.md.j2", "regions/index.md"))
+        # regions without records stay in the data and the exports, but get no page to land on
         out += [self._render("region.md.j2", region_path(rid), region=node, path_nodes=c.region_path(rid),
                              own=c.records_in_region(rid, include_children=False),
                              records=c.records_in_region(rid))
-                for rid, node in c.regions.items()]
+                for rid, node in c.regions.items() if c.records_in_region(rid)]
+        out.append(self._render("kinds.md.j2", KINDS_PAGE))
         out += [self._render("kind.md.j2", kind_path(k), kind=k, records=c.records_of_kind(k))
                 for k in KINDS]
         out.append(self._render("tags.md.j2", "tags/index.md"))
         out += [self._render("tag.md.j2", tag_path(t), tag=t, records=list(rs)) for t, rs in c.tags.items()]
-        out.append(self._render("glossary.md.j2", "glossary.md"))
+        out.append(self._render("glossary.md.j2", "glossary.md", users=self.glossary.users(c.records)))
+        out.append(self._render("status.md.j2", STATUS_PAGE,
+                                records=sorted(c.records, key=lambda r: (completeness(r)[0] / completeness(r)[1],
+                                                                         r.id))))
         out.append(self._render("browse.md.j2", BROWSE_PAGE))
         out += [self._record_page(r) for r in c.records]
         return out
@@ -182,16 +228,32 @@ class Renderer:
         return self._render(
             f"{record.kind}.md.j2", path, r=record,
             region_nodes=self.catalog.region_path(record.region),
-            links=self.catalog.links(record.id),
-            similar=[self.catalog.by_id[i] for i in self.similar.get(record.id, ())],
+            related=self.related_groups(record),
             source_file=file,
             source_href=self.source_url + file if self.source_url else None,
         )
 
+    def related_groups(self, record: RecordBase) -> list[tuple[str, str, list[RecordBase]]]:
+        """(relation, label, records): explicit links by relation, then computed similar records;
+        each record appears once, under its most specific relation."""
+        groups: dict[tuple[str, str], list[RecordBase]] = {}
+        seen: set[str] = set()
+        links = sorted(self.catalog.links(record.id), key=lambda l: l.relation == "related")
+        for link in links:
+            if link.target not in seen:
+                seen.add(link.target)
+                groups.setdefault((link.relation, link.label), []).append(self.catalog.by_id[link.target])
+        similar = [self.catalog.by_id[i] for i in self.similar.get(record.id, ()) if i not in seen]
+        if similar:
+            groups[("similar", "内容相似的记录")] = similar
+        return [(relation, label, records) for (relation, label), records in groups.items()]
+
     def home(self, newest: int = 8) -> str:
         """The generated part of the home page, appended to the hand-written introduction."""
-        records = sorted(self.catalog.records, key=lambda r: (r.review.added, r.year or 0, r.id), reverse=True)
-        return self._render("home.md.j2", "index.md", newest=records[:newest], downloads=DOWNLOADS).markdown
+        c = self.catalog
+        topics = sorted(c.tags.items(), key=lambda item: (-len(item[1]), item[0]))[:12]
+        return self._render("home.md.j2", "index.md", newest=newest_first(c.records)[:newest], topics=topics,
+                            downloads=DOWNLOADS).markdown
 
 
 def render_pages(catalog: Catalog, *, source_url: str | None = None) -> list[Page]:

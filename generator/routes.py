@@ -16,6 +16,8 @@ from .schema import KIND_FOLDERS, RecordBase
 DOWNLOADS = "downloads/catalog"  # + .json / .csv / .xlsx
 BROWSE_PAGE = "browse/index.md"  # a folder of its own, so its scripts sit at ../assets/ in every URL style
 BROWSE_DATA = "assets/javascripts/kb-browse-data.js"
+KINDS_PAGE = "kinds/index.md"  # the 类型 section's own page, so all three kinds show under it in the menu
+STATUS_PAGE = "status.md"  # editors' view: records by completeness
 
 
 def record_path(record: RecordBase) -> str:

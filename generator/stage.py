@@ -20,7 +20,8 @@ from .browse import browse_data, browse_script
 from .catalog import Catalog
 from .export import EXPORTERS, export
 from .render import Page, Renderer
-from .routes import BROWSE_DATA, BROWSE_PAGE, DOWNLOADS, Routes, kind_path, model_path, record_path
+from .routes import (BROWSE_DATA, BROWSE_PAGE, DOWNLOADS, KINDS_PAGE, STATUS_PAGE, Routes, kind_path, model_path,
+                     record_path)
 from .schema import KINDS
 
 ASSETS = Path(__file__).parent / "assets"
@@ -39,11 +40,11 @@ def nav(catalog: Catalog) -> list:
         # Material prints nav titles as HTML: data is escaped here, once
         {"治理模式": ["models/index.md", *[{str(escape(m.name)): model_path(m.id)} for m in catalog.models]]},
         {"地区": "regions/index.md"},
-        {"类型": [kind_path(k) for k in KINDS]},
+        {"类型": [KINDS_PAGE, *[kind_path(k) for k in KINDS]]},
         {"标签": "tags/index.md"},
         {"筛选浏览": BROWSE_PAGE},
         {"术语表": "glossary.md"},
-        {"关于": ["about.md", "editing.md"]},
+        {"关于": ["about.md", "editing.md", STATUS_PAGE]},
     ]
 
 

@@ -57,55 +57,103 @@
     var facets = data.facets, records = data.records, state = readState(facets);
     // facet values are ids; what a reader sees is the label beside them
     function name(key, v) { return (data.labels[key] || {})[v] || v; }
-    var side = el("div", { class: "kb-browse__facets" });
+    var side = el("div", { class: "kb-browse__facets", id: "kb-browse-facets", role: "region", "aria-label": "筛选条件" });
     var main = el("div", { class: "kb-browse__results" });
-    var search = el("input", { type: "search", class: "kb-browse__q", placeholder: "在结果中筛选(标题、摘要、地区、标签)", "aria-label": "文字筛选" });
+    var search = el("input", { type: "search", class: "kb-browse__q", placeholder: "在结果中查找：标题、摘要、地区、标签", "aria-label": "文字筛选" });
     var sort = el("select", { class: "kb-browse__sort", "aria-label": "排序" });
-    [["added", "按收录时间"], ["year", "按年份(新到旧)"], ["title", "按标题"]].forEach(function (o) {
+    [["added", "按收录时间"], ["year", "按年份（新到旧）"], ["title", "按标题"]].forEach(function (o) {
       sort.appendChild(el("option", { value: o[0] }, o[1]));
     });
+    var open = el("button", { type: "button", class: "md-button kb-browse__open", "aria-controls": "kb-browse-facets", "aria-expanded": "false" }, "筛选");
+    var close = el("button", { type: "button", class: "md-button kb-browse__close" }, "完成");
     var reset = el("button", { type: "button", class: "md-button kb-browse__reset" }, "清除筛选");
+    var chips = el("div", { class: "kb-browse__chips", role: "group", "aria-label": "已选条件" });
     var count = el("p", { class: "kb-browse__count", "aria-live": "polite" });
     var list = el("ol", { class: "kb-browse__list" });
     var bar = el("div", { class: "kb-browse__bar" });
-    [search, sort, reset].forEach(function (n) { bar.appendChild(n); });
-    [bar, count, list].forEach(function (n) { main.appendChild(n); });
+    var boxes = el("div");
+    [search, sort, open, reset].forEach(function (n) { bar.appendChild(n); });
+    [bar, chips, count, list].forEach(function (n) { main.appendChild(n); });
+    side.appendChild(close);
+    side.appendChild(boxes);
     root.textContent = "";
+    root.appendChild(main);  // results first: on a phone the filters wait in a drawer
     root.appendChild(side);
-    root.appendChild(main);
+
+    function drawer(show) {
+      root.classList.toggle("kb-browse--drawer", show);
+      open.setAttribute("aria-expanded", show ? "true" : "false");
+      (show ? close : open).focus();
+    }
+    open.addEventListener("click", function () { drawer(true); });
+    close.addEventListener("click", function () { drawer(false); });
+    root.addEventListener("keydown", function (e) { if (e.key === "Escape" && root.classList.contains("kb-browse--drawer")) drawer(false); });
+
+    // region values come as paths (province, city, county): their parents make the tree
+    var parentOf = {};
+    records.forEach(function (r) {
+      var path = r.facets.region;
+      for (var i = 1; i < path.length; i++) parentOf[path[i]] = path[i - 1];
+    });
+
+    function toggle(key, v) {
+      var sel = state.selected[key], at = sel.indexOf(v);
+      if (at === -1) sel.push(v); else sel.splice(at, 1);
+      update();
+    }
+
+    function option(f, v, counts) {
+      var label = el("label");
+      var input = el("input", { type: "checkbox", value: v });
+      input.checked = state.selected[f.key].indexOf(v) !== -1;
+      input.addEventListener("change", function () { toggle(f.key, v); });
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(" " + name(f.key, v) + " "));
+      label.appendChild(el("span", { class: "kb-browse__n" }, "（" + counts[v] + "）"));
+      return label;
+    }
+
+    function tree(f, values, counts, parent) {
+      var ul = el("ul");
+      values.filter(function (v) { return (parentOf[v] || null) === parent; }).forEach(function (v) {
+        var li = el("li");
+        li.appendChild(option(f, v, counts));
+        var sub = tree(f, values, counts, v);
+        if (sub.childNodes.length) li.appendChild(sub);
+        ul.appendChild(li);
+      });
+      return ul;
+    }
 
     function render() {
       search.value = state.q;
       sort.value = state.sort;
-      side.textContent = "";
+      boxes.textContent = "";
+      chips.textContent = "";
+      var active = 0;
       facets.forEach(function (f) {
         var counts = {};
         records.forEach(function (r) {
           if (!matches(r, state, facets, f.key)) return;
           r.facets[f.key].forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
         });
-        state.selected[f.key].forEach(function (v) { counts[v] = counts[v] || 0; });
+        state.selected[f.key].forEach(function (v) {
+          counts[v] = counts[v] || 0;
+          active++;
+          var chip = el("button", { type: "button", class: "kb-browse__chip", "aria-label": "移除条件：" + f.label + " " + name(f.key, v) }, name(f.key, v) + " ×");
+          chip.addEventListener("click", function () { toggle(f.key, v); });
+          chips.appendChild(chip);
+        });
         var values = Object.keys(counts).sort(f.key === "year"
           ? function (a, b) { return b.localeCompare(a); }  // newest first; 未注明 sorts last
           : function (a, b) { return counts[b] - counts[a] || name(f.key, a).localeCompare(name(f.key, b), "zh"); });
         var box = el("fieldset", { class: "kb-browse__facet", "data-facet": f.key });
         box.appendChild(el("legend", {}, f.label));
-        values.forEach(function (v) {
-          var label = el("label");
-          var input = el("input", { type: "checkbox", value: v });
-          input.checked = state.selected[f.key].indexOf(v) !== -1;
-          input.addEventListener("change", function () {
-            var sel = state.selected[f.key];
-            if (input.checked) sel.push(v); else sel.splice(sel.indexOf(v), 1);
-            update();
-          });
-          label.appendChild(input);
-          label.appendChild(document.createTextNode(" " + name(f.key, v) + " "));
-          label.appendChild(el("span", { class: "kb-browse__n" }, "(" + counts[v] + ")"));
-          box.appendChild(label);
-        });
-        side.appendChild(box);
+        if (f.key === "region") box.appendChild(tree(f, values, counts, null));
+        else values.forEach(function (v) { box.appendChild(option(f, v, counts)); });
+        boxes.appendChild(box);
       });
+      open.textContent = active ? "筛选（" + active + "）" : "筛选";
       var shown = records.filter(function (r) { return matches(r, state, facets, null); });
       shown.sort(SORTS[state.sort] || SORTS.added);
       count.textContent = "共 " + shown.length + " 条记录";
@@ -114,7 +162,7 @@
         var item = el("li", { class: "kb-browse__item", "data-id": r.id });
         var link = el("a", { href: r.url }, r.title);
         item.appendChild(link);
-        var meta = [name("kind", r.facets.kind[0]), r.region].concat(r.year ? [r.year + "年"] : []).join(" · ");
+        var meta = [name("kind", r.facets.kind[0]), r.facets.region.map(function (v) { return name("region", v); }).join("")].concat(r.year ? [r.year + "年"] : []).join(" · ");
         item.appendChild(el("span", { class: "kb-meta" }, meta));
         item.appendChild(el("p", {}, r.summary));
         list.appendChild(item);

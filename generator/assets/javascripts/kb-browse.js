@@ -65,7 +65,7 @@
       sort.appendChild(el("option", { value: o[0] }, o[1]));
     });
     var open = el("button", { type: "button", class: "md-button kb-browse__open", "aria-controls": "kb-browse-facets", "aria-expanded": "false" }, "筛选");
-    var close = el("button", { type: "button", class: "md-button kb-browse__close" }, "完成");
+    var close = el("button", { type: "button", class: "md-button md-button--primary kb-browse__close" }, "完成");
     var reset = el("button", { type: "button", class: "md-button kb-browse__reset" }, "清除筛选");
     var chips = el("div", { class: "kb-browse__chips", role: "group", "aria-label": "已选条件" });
     var count = el("p", { class: "kb-browse__count", "aria-live": "polite" });

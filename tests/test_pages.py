@@ -23,6 +23,10 @@ def pages(catalog):
     return {p.path: p.markdown for p in Renderer(catalog).pages()}
 
 
+def with_record(catalog, record):
+    return replace(catalog, records=tuple(record if r.id == record.id else r for r in catalog.records))
+
+
 def headings(markdown: str) -> list[str]:
     return [line[3:].strip() for line in markdown.splitlines() if line.startswith("## ")]
 
@@ -36,7 +40,7 @@ def test_dates_read_the_chinese_way():
 def test_every_section_is_present_in_reading_order(catalog, pages):
     practice = catalog.by_id["wangge-bihuan"]
     stripped = practice.model_copy(update={"outcomes": [], "replicability": None})  # a record that reports neither
-    page = Renderer(replace(catalog, records=(stripped,))).pages()
+    page = Renderer(with_record(catalog, stripped)).pages()
     markdown = next(p.markdown for p in page if p.path == "practices/wangge-bihuan.md")
     assert headings(markdown) == ["摘要", "背景", "主要做法", "成效", "可复制推广", "引用本条", "相关记录"]
     for section in ("成效", "可复制推广"):
@@ -104,8 +108,8 @@ def test_glossary_terms_carry_their_definition_and_list_their_users(pages):
 
 def test_missing_sections_are_information_not_errors(catalog):
     stripped = catalog.by_id["wangge-bihuan"].model_copy(update={"outcomes": [], "replicability": None})
-    small = replace(catalog, records=(stripped,))
-    found = completeness_problems(small)
+    small = with_record(catalog, stripped)
+    found = [p for p in completeness_problems(small) if "wangge-bihuan" in p.file]
     assert [p.field for p in found] == ["outcomes", "replicability"]
     assert {p.severity for p in promote_warnings(found)} == {"info"}
     assert "信息：缺少“成效”" in report_text(found)

@@ -55,7 +55,7 @@ def test_filters_combine_count_and_survive_a_reload(served_site, recorded_page, 
     expected = sorted(r.id for r in catalog.records_of_model(model.id))
     box = page.locator(f'[data-facet="model"] input[value="{model.id}"]')
     label = page.locator('[data-facet="model"] label', has=page.locator(f'input[value="{model.id}"]'))
-    assert f"({len(expected)})" in label.inner_text() and model.name in label.inner_text()
+    assert f"（{len(expected)}）" in label.inner_text() and model.name in label.inner_text()
     box.check()
     assert sorted(shown_ids(page)) == expected
     assert page.locator(".kb-browse__count").inner_text() == f"共 {len(expected)} 条记录"

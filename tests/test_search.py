@@ -183,9 +183,12 @@ def test_record_page_shows_similar_records_after_explicit_links(real_catalog):
     similar = similar_records(Corpus(real_catalog))
     renderer = Renderer(real_catalog, similar=similar)
     page = next(p for p in renderer.pages() if p.path == "practices/yuhu-da-wangge.md")
-    assert page.markdown.index("## 关联记录") < page.markdown.index("## 相似记录")
-    block = page.markdown.split("## 相似记录", 1)[1].split("##", 1)[0]
-    assert block.count(".kb-similar") == len(similar["yuhu-da-wangge"]) > 0
+    related = page.markdown.split("## 相关记录", 1)[1]
+    explicit = {l.target for l in real_catalog.links("yuhu-da-wangge")}
+    # one list: explicit relations first, then computed similar records not already listed
+    block = related.split("**内容相似的记录**", 1)[1]
+    assert "data-relation=\"similar\"" not in related.split("**内容相似的记录**", 1)[0]
+    assert block.count('data-relation="similar"') == len(set(similar["yuhu-da-wangge"]) - explicit) > 0
 
 
 # --- near-duplicates -----------------------------------------------------------------------------

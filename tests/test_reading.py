@@ -117,7 +117,26 @@ def test_glossary_term_shows_its_definition_on_focus(viewport_page, served_site,
     tooltip = page.locator(".md-tooltip, .md-tooltip2").filter(has_text=re.compile(".+"))
     tooltip.first.wait_for(state="visible", timeout=5000)
     assert len(tooltip.first.inner_text().strip()) > 5
+    page.wait_for_timeout(400)  # the tooltip fades in
     shot(page, f"{name}-tooltip")
+
+
+def test_glossary_term_on_a_phone_first_tap_explains_second_tap_opens(browser, served_site, catalog):
+    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="zh-CN", has_touch=True, is_mobile=True)
+    page = context.new_page()
+    record = next(r for r in catalog.records if r.kind == "practice" and "四议两公开" in r.model_dump_json())
+    page.goto(served_site + Catalog.url_of(record))
+    term = page.locator("a.kb-term").first
+    term.scroll_into_view_if_needed()
+    term.tap()
+    tooltip = page.locator(".md-tooltip, .md-tooltip2").filter(has_text=re.compile(".+")).first
+    tooltip.wait_for(state="visible", timeout=5000)
+    assert "/glossary/" not in page.url
+    page.wait_for_timeout(400)  # the tooltip fades in
+    shot(page, "phone-tooltip-tap")
+    term.tap()
+    page.wait_for_url(re.compile("/glossary/"))
+    context.close()
 
 
 def test_browse_on_a_phone_shows_results_first_and_filters_in_a_drawer(browser, served_site):

@@ -24,7 +24,7 @@ import yaml
 from .pipeline import require_catalog
 from .problems import Problem
 from .routes import Routes
-from .stage import HOME, SiteStage
+from .stage import HOME, SiteStage, footer
 
 EXCLUDE_FRONT_MATTER = "---\nsearch:\n  exclude: true\n---\n\n"
 MARKER = ".kb-materialised"  # OUT/ is replaced on the next run only if it holds this file (or is empty)
@@ -57,9 +57,9 @@ def catalog_options(config: dict) -> dict:
     return {}
 
 
-def plain_config(text: str, nav: list, *, docs_dir: str = "docs") -> str:
-    """mkdocs.yml without the catalog plugin, with `docs_dir` and `nav` set. Line-based, so every
-    other line (comments, `!!python` tags) stays exactly as written."""
+def plain_config(text: str, nav: list, *, docs_dir: str = "docs", extra: dict | None = None) -> str:
+    """mkdocs.yml without the catalog plugin, with `docs_dir` and `nav` set and `extra` added under
+    `extra:`. Line-based, so every other line (comments, `!!python` tags) stays exactly as written."""
     kept: list[str] = []
     skipping = None
     for line in text.splitlines():
@@ -69,8 +69,12 @@ def plain_config(text: str, nav: list, *, docs_dir: str = "docs") -> str:
         skipping = indent if line.strip() in ("- catalog:", "- catalog") else None
         if skipping is None and not line.startswith(("docs_dir:", "nav:")):
             kept.append(line)
+            if line.rstrip() == "extra:" and extra:
+                kept += [f"  {key}: {json.dumps(value, ensure_ascii=False)}" for key, value in extra.items()]
+                extra = None
     nav_yaml = json.dumps(nav, ensure_ascii=False)  # JSON is YAML
-    return "\n".join(kept) + f"\ndocs_dir: {docs_dir}\nnav: {nav_yaml}\n"
+    tail = f"\nextra: {json.dumps(extra, ensure_ascii=False)}" if extra else ""  # no `extra:` to add to
+    return "\n".join(kept) + f"\ndocs_dir: {docs_dir}\nnav: {nav_yaml}{tail}\n"
 
 
 def materialise(config_file: Path, out: Path, *, strict: bool = False) -> MaterialiseResult:
@@ -120,6 +124,7 @@ def materialise(config_file: Path, out: Path, *, strict: bool = False) -> Materi
     custom_dir = (config.get("theme") or {}).get("custom_dir") if isinstance(config.get("theme"), dict) else None
     if custom_dir:
         shutil.copytree(project / custom_dir, out / custom_dir)
-    (out / "mkdocs.yml").write_text(plain_config(text, stage.nav), encoding="utf-8")
+    extra = footer(checked.catalog, options.get("contact", ""))
+    (out / "mkdocs.yml").write_text(plain_config(text, stage.nav, extra=extra), encoding="utf-8")
     (out / MARKER).write_text("kb materialise\n", encoding="utf-8")
     return MaterialiseResult(out, checked.warnings)

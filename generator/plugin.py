@@ -21,12 +21,10 @@ from mkdocs.structure.pages import Page
 from .material import MaterialError, configure_search, read_page_index, use_worker
 from .pipeline import CatalogRejected, require_catalog
 from .problems import report_text
-from .render import last_update
-from .routes import Routes, kind_path, record_path
-from .schema import KINDS
+from .routes import Routes, record_path
 from .safety import unsafe_html
 from .search.text import JiebaMissing
-from .stage import HOME, SiteStage, nav_paths
+from .stage import HOME, SiteStage, footer, nav_paths
 from .search.site import SiteSearch
 
 log = logging.getLogger("mkdocs.plugins.catalog")
@@ -47,7 +45,6 @@ class CatalogConfig(base.Config):
 class CatalogPlugin(BasePlugin[CatalogConfig]):
     def __init__(self) -> None:
         self.stage: SiteStage | None = None
-        self._marked: Page | None = None  # the kind page marked in the menu for the record page being rendered
         self.catalog_path: Path | None = None
         self.search: SiteSearch | None = None
         self.search_on = False  # Material's search plugin enabled: our index and worker replace its own
@@ -67,9 +64,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.stage = SiteStage.build(checked.catalog, Routes(config.use_directory_urls),
                                      source_url=self.config.source_url, similar=self.search.similar)
         config.nav = self.stage.nav
-        # the footer (theme_overrides/partials/copyright.html) reads these
-        config.extra["kb_updated"] = last_update(checked.catalog)
-        config.extra["kb_contact"] = self.config.contact
+        config.extra.update(footer(checked.catalog, self.config.contact))
         return config
 
     def _setup_search(self, config: MkDocsConfig, project: Path, catalog) -> SiteSearch:
@@ -145,21 +140,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                               f" 含不安全的 HTML,站点未生成:{'、'.join(removed[:5])}。请运行 kb check 并修正该记录。")
         return html
 
-    def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
-        """A record page is not in the menu (see stage.nav): mark its kind's page there instead, so
-        the reader sees where the record belongs. Reset in on_post_page, since the nav is shared."""
-        index = page.file.src_uri.split("/", 1)[0] + "/index.md"
-        if index in {kind_path(k) for k in KINDS} and page.file.src_uri != index:
-            for item in nav.pages:
-                if item.file.src_uri == index:
-                    item.active = True
-                    self._marked = item
-        return context
-
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        if self._marked is not None:
-            self._marked.active = False
-            self._marked = None
         if not self.search_on:
             return output
         try:

@@ -19,7 +19,7 @@ from markupsafe import escape
 from .browse import browse_data, browse_script
 from .catalog import Catalog
 from .export import EXPORTERS, export
-from .render import Page, Renderer
+from .render import Page, Renderer, last_update
 from .routes import (BROWSE_DATA, BROWSE_PAGE, DOWNLOADS, KINDS_PAGE, STATUS_PAGE, Routes, kind_path, model_path,
                      record_path)
 from .schema import KINDS
@@ -55,6 +55,12 @@ def nav_paths(items) -> list[str]:
     if isinstance(items, dict):
         items = list(items.values())
     return [path for item in items for path in nav_paths(item)]
+
+
+def footer(catalog: Catalog, contact: str) -> dict[str, str]:
+    """What every page's footer shows (theme_overrides/partials/copyright.html reads it from the
+    theme's `extra`): when the catalogue was last updated, and whom to write to."""
+    return {"kb_updated": last_update(catalog), "kb_contact": contact}
 
 
 @dataclass

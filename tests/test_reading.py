@@ -171,5 +171,7 @@ def test_browse_on_a_desktop_uses_its_width(browser, served_site):
     page.goto(served_site + "browse/")
     width = page.locator(".kb-browse__results").bounding_box()["width"]
     assert width > 600
+    assert page.locator(".kb-browse__facets").is_visible()
+    assert not page.locator(".kb-browse__open").is_visible() and not page.locator(".kb-browse__close").is_visible()
     shot(page, "desktop-browse")
     context.close()

@@ -69,13 +69,13 @@ def regions(rng: random.Random, provinces: int = 4, cities: int = 6, counties: i
         province = {"id": pid, "name": pname, "level": "省", "children": []}
         for _ in range(cities):
             cid, cname = name("市")
-            city = {"id": cid, "name": cname, "level": "市", "children": []}
+            city = {"id": cid, "name": cname, "level": "地级市", "children": []}
             for k in range(counties):
                 xid, xname = name("县" if k % 2 else "区")
-                county = {"id": xid, "name": xname, "level": "县区", "children": []}
+                county = {"id": xid, "name": xname, "level": "县" if k % 2 else "市辖区", "children": []}
                 for _ in range(streets):
                     sid, sname = name("街道")
-                    county["children"].append({"id": sid, "name": sname, "level": "乡镇街道"})
+                    county["children"].append({"id": sid, "name": sname, "level": "街道"})
                 city["children"].append(county)
             province["children"].append(city)
         tree.append(province)
@@ -120,10 +120,11 @@ def source(rng: random.Random, title: str, year: int, i: int) -> dict:
 
 def common(rng: random.Random, i: int, kind: str, region: dict, title: str, models: list[str], year: int) -> dict:
     return {
-        "id": f"synth-{kind}-{i:05d}", "kind": kind, "title": title, "region": region["id"], "models": models,
+        "id": f"synth-{kind}-{i:05d}", "kind": kind, "title": title, "region": region["id"],
+        "model": models[0], "secondary_models": models[1:],
         "tags": rng.sample(TAGS, rng.randint(2, 4)), "year": year,
         "summary": paragraph(rng, region["name"], 2),
-        "source": source(rng, title, year, i),
+        "sources": [source(rng, title, year, i)],
         "review": {"added": "2026-01-15", "checked": "2026-01-15"},
     }
 
@@ -179,7 +180,7 @@ def generate(out: Path, records: int, seed: int = 20221024) -> Path:
     model_ids = [m["id"] for m in yaml.safe_load((REAL / "models.yml").read_text(encoding="utf-8"))["models"]]
     tree = regions(rng)
     (out / "regions.yml").write_text(yaml.safe_dump(tree, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    places = [r for r in flatten(tree["regions"]) if r["level"] in ("县区", "乡镇街道", "市")]
+    places = [r for r in flatten(tree["regions"]) if r["level"] in ("县", "市辖区", "街道", "地级市")]
     makers = [("practices", practice)] * 6 + [("policies", policy)] * 2 + [("projects", project)] * 2
     for i in range(records):
         folder, make = makers[i % len(makers)]

@@ -29,8 +29,20 @@ class Facet:
         return value
 
 
+class MainModelFacet(Facet):
+    key, label = "main-model", "主要治理模式"
+
+    def values(self, record, catalog):
+        return [record.model]
+
+    def label_of(self, value, catalog):
+        return catalog.model_by_id[value].name
+
+
 class ModelFacet(Facet):
-    key, label = "model", "治理模式"
+    """Main and secondary models alike: a record counts for every model it names."""
+
+    key, label = "model", "涉及治理模式"
 
     def values(self, record, catalog):
         return list(dict.fromkeys(record.models))
@@ -65,7 +77,7 @@ class LevelFacet(Facet):
     key, label = "level", "层级"
 
     def values(self, record, catalog):
-        return [catalog.level_of(record)]
+        return [catalog.tier_of(record)]
 
 
 class YearFacet(Facet):
@@ -82,7 +94,7 @@ class TagFacet(Facet):
         return list(dict.fromkeys(record.tags))
 
 
-FACETS: tuple[Facet, ...] = (ModelFacet(), KindFacet(), RegionFacet(), LevelFacet(), YearFacet(), TagFacet())
+FACETS: tuple[Facet, ...] = (MainModelFacet(), ModelFacet(), KindFacet(), RegionFacet(), LevelFacet(), YearFacet(), TagFacet())
 
 
 def browse_data(catalog: Catalog, url_of: Callable[[RecordBase], str]) -> dict:

@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from .routes import Routes
-from .schema import GovernanceModel, RecordBase, Region, Term
+from .schema import TIER_OF, GovernanceModel, RecordBase, Region, Term
 
 # A link's name as seen from each end: practice --implements--> policy is, from the policy's
 # side, "implemented by".
@@ -118,9 +118,10 @@ class Catalog:
         kind: dict[str, list[RecordBase]] = defaultdict(list)
         model: dict[str, list[RecordBase]] = defaultdict(list)
         for record in self.records:  # in id order, so every list is too
-            own[record.region].append(record)
-            for node in self.region_path(record.region):
-                subtree[node.id].append(record)
+            for region_id in record.region_ids:  # its own region, then where it started or spread
+                own[region_id].append(record)
+            for node_id in dict.fromkeys(n.id for rid in record.region_ids for n in self.region_path(rid)):
+                subtree[node_id].append(record)
             kind[record.kind].append(record)
             for model_id in dict.fromkeys(record.models):
                 model[model_id].append(record)
@@ -128,10 +129,15 @@ class Catalog:
                 for name, index in (("own", own), ("subtree", subtree), ("kind", kind), ("model", model))}
 
     def records_in_region(self, region_id: str, *, include_children: bool = True) -> list[RecordBase]:
+        """Records whose own region or one of whose further regions (发源地, 推广地) lies here."""
         return list(self._index["subtree" if include_children else "own"].get(region_id, ()))
 
     def level_of(self, record: RecordBase) -> str:
         return self.regions[record.region].level
+
+    def tier_of(self, record: RecordBase) -> str:
+        """省级, 地级, 县级, 乡级 or 村级: the level group that browsing and counts use."""
+        return TIER_OF[self.regions[record.region].level]
 
     def province_of(self, record: RecordBase) -> RegionNode:
         return self.region_path(record.region)[0]

@@ -12,10 +12,12 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
+from .archive import ARCHIVE_ENV, archive_folder, archive_problems
 from .catalog import Catalog
 from .load import LoadedFile, Path_, field_name, iter_strings, load_yaml
 from .problems import Problem
 from .safety import ATTR_LIST, outside_images, too_big
+from .scaffold import PLACEHOLDER_WORD
 from .schema import (
     ID_PATTERN,
     KIND_FOLDERS,
@@ -28,6 +30,7 @@ from .schema import (
     RecordBase,
     Region,
     RegionsFile,
+    TIER_OF,
     Term,
     inner_model,
 )
@@ -49,6 +52,8 @@ RESERVED_NAMES = {"index", "readme"}
 class CheckResult:
     catalog: Catalog | None
     problems: list[Problem]
+    notes: tuple[str, ...] = ()  # information for the editor that is not a problem (printed, not counted)
+    archive_checked: int = 0  # records whose numbers were compared with their archived originals
 
     @property
     def ok(self) -> bool:
@@ -67,7 +72,19 @@ PATTERN_WORDS = {
     ID_PATTERN: ("应为小写字母、数字和连字符组成的编号", "如 hebi-yiping-sihui,不能以连字符开头或结尾"),
     r"^\d{4}-\d{2}-\d{2}$": ("日期格式不对", "请写成 YYYY-MM-DD,如 2022-10-24"),
     r"^\d{4}(-\d{2}(-\d{2})?)?$": ("日期格式不对", "请写成 YYYY、YYYY-MM 或 YYYY-MM-DD"),
-    r"^\d{6}$": ("行政区划代码应为六位数字", "请按 GB/T 2260 填写,如 410600"),
+    r"^(\d{6}|\d{9}|\d{12})$": ("行政区划代码应为 6、9 或 12 位数字",
+                                  "省、地、县三级填 GB/T 2260 六位代码,如 410600;乡镇、村可不填"),
+    r"^[\w.-]+\.txt$": ("存档文件名不对", "只写存档目录下的文件名,以 .txt 结尾,如 001_hebi.txt,不带目录"),
+}
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
+CJK = "\u3400-\u9fff"
+# a space between two Chinese characters or punctuation marks: left by folded text (>-) or copying
+CJK_SPACE = re.compile(rf"([{CJK}，。；：！？、）》”]|(?<=[{CJK}])[,;:!?])[ \t]+([{CJK}（《“])")
+LEGACY_FIELDS = {
+    "source": ("出处现在写作 sources(列表,可以有多个)",
+               "把 `source:` 改成 `sources:`,下面第一行前加“- ”、其余各行多缩进两格,如 sources: 换行后 `  - title: 原文标题`"),
+    "models": ("治理模式现在分两个字段:model(主要模式,一个)和 secondary_models(其他模式,列表)",
+               "如 models: [a, b] 改为 model: a 和 secondary_models: [b]"),
 }
 
 
@@ -84,14 +101,28 @@ def _allowed_fields(model: type[BaseModel], loc: tuple) -> list[str]:
     return list(getattr(current, "model_fields", {}))
 
 
-def translate(error: dict, loaded: LoadedFile, model: type[BaseModel]) -> Problem:
+ID_FIELDS = {"region": "地区", "model": "治理模式", "secondary_models": "治理模式"}
+
+
+def translate(error: dict, loaded: LoadedFile, model: type[BaseModel], names: dict[str, str] | None = None) -> Problem:
+    """One pydantic error in Chinese. `names` maps region and model names to their ids."""
     loc: Path_ = tuple(error["loc"])
     kind = error["type"]
     ctx = error.get("ctx", {})
+    value = error.get("input")
+    id_field = next((ID_FIELDS[p] for p in loc if isinstance(p, str) and p in ID_FIELDS), None)
+    if kind == "string_pattern_mismatch" and id_field and isinstance(value, str) and re.search(f"[{CJK}]", value):
+        found = (names or {}).get(value)
+        hint = (f"请写 {found}" if found else
+                f"编号见 catalog/{'regions' if id_field == '地区' else 'models'}.yml 中各项的 id;还没有的请先添加")
+        return loaded.problem(loc, "name-not-id", f"这里要写{id_field}的编号(id),不是名称“{value}”", hint)
     if kind == "missing":
         line, col = _pos(loaded, loc[:-1])
         return Problem(loaded.display, line, col, field_name(loc), "missing", f"缺少必填字段“{loc[-1]}”",
                        f"请添加 `{loc[-1]}:`,字段说明见 kb schema")
+    if kind == "extra_forbidden" and len(loc) == 1 and loc[0] in LEGACY_FIELDS:
+        message, hint = LEGACY_FIELDS[str(loc[0])]
+        return loaded.problem(loc, f"old-{loc[0]}", message, hint, key=True)
     if kind == "extra_forbidden":
         allowed = _allowed_fields(model, loc)
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
@@ -99,6 +130,15 @@ def translate(error: dict, loaded: LoadedFile, model: type[BaseModel]) -> Proble
         return loaded.problem(loc, "unknown-field", f"未知字段“{loc[-1]}”", hint, key=True)
     if kind == "int_parsing_size":
         return loaded.problem(loc, "range", "数字过大", "请核对原文中的数值(年份如 2021)")
+    if kind in ("float_parsing", "int_parsing") and isinstance(error.get("input"), str):
+        typed = error["input"].translate(FULL_WIDTH_DIGITS)
+        if typed != error["input"]:
+            return loaded.problem(loc, "full-width-digits", f"数字“{error['input']}”用了全角字符",
+                                  f"请用半角数字,写成 {typed}")
+        if re.fullmatch(r"\s*\d+(\.\d+)?\s*\S+", error["input"]):
+            number_ = re.match(r"\s*(\d+(?:\.\d+)?)", error["input"]).group(1)
+            return loaded.problem(loc, "type", f"应为数字,却写成了“{error['input']}”",
+                                  f"这里只写数字 {number_};单位写在 unit,“余、约”写在 qualifier")
     if kind in TYPE_WORDS:
         return loaded.problem(loc, "type", f"应为{TYPE_WORDS[kind]}", "请按 kb schema 中的类型填写")
     if kind == "string_pattern_mismatch":
@@ -122,7 +162,15 @@ def translate(error: dict, loaded: LoadedFile, model: type[BaseModel]) -> Proble
         "bad_date": "请核对原文日期,格式 YYYY-MM-DD",
         "bad_url": "网址必须以 http:// 或 https:// 开头",
         "empty": "请填写内容,或删除该字段",
+        "source_unnamed": "请填写 title(原文标题);标题不详时写 description 说明这是什么材料",
+        "figure_value_and_range": "确数写 value,范围写 low 和 high,不要同时写",
+        "figure_half_range": "如“10至20个”写 low: 10 和 high: 20",
+        "figure_range_order": "请把较小的数写在 low",
+        "figure_year_range": "如 2019—2021年写 year: 2019 和 year_end: 2021",
+        "figure_value_and_list": "一句话含多个数字时只在 figures 下逐个列出",
     }
+    if kind in custom_hints and kind.startswith(("source_", "figure_")):
+        return loaded.problem(loc, kind.split("_")[0] + "-fields", error["msg"], custom_hints[kind])
     return loaded.problem(loc, kind.replace("_", "-"), error["msg"], custom_hints.get(kind, ""))
 
 
@@ -185,6 +233,14 @@ def text_problems(loaded: LoadedFile) -> list[Problem]:
         if TEMPLATE_SYNTAX.search(text):
             problems.append(loaded.problem(path, "template-syntax", "含模板语法“{{”“{%”或“{#”",
                                            "记录文本不是模板,请删除这些符号", severity="warning"))
+        if PLACEHOLDER_WORD in text:
+            problems.append(loaded.problem(path, "placeholder", f"还是 kb new 模板中的“{PLACEHOLDER_WORD}”",
+                                           "请按原文填写;用不到的选填字段整行删除"))
+        space = CJK_SPACE.search(text) if path[-1:] != ("title",) else None  # headlines space words apart
+        if space:
+            problems.append(loaded.problem(path, "cjk-space", f"中文之间有多余的空格:“{space.group(0)}”",
+                                           "请删除空格;多行文本用 >- 时换行会变成空格,请把这段写成一行,"
+                                           "或改用 | 并不在句中换行", severity="warning"))
         chars = traditional_chars(text)
         if chars:
             problems.append(loaded.problem(path, "traditional-chars", f"含繁体字:{''.join(chars[:10])}",
@@ -196,17 +252,23 @@ def text_problems(loaded: LoadedFile) -> list[Problem]:
     return problems
 
 
-def validate(loaded: LoadedFile, model: type[BaseModel]) -> tuple[BaseModel | None, list[Problem]]:
+def validate(loaded: LoadedFile, model: type[BaseModel],
+             names: dict[str, str] | None = None) -> tuple[BaseModel | None, list[Problem]]:
     if not isinstance(loaded.data, dict):
         return None, [loaded.problem((), "type", "文件内容应为映射(`名称: 值` 的形式)",
                                      "请参照 kb new 生成的模板")]
     try:
         return model.model_validate(loaded.data), []
     except ValidationError as exc:
-        return None, [translate(e, loaded, model) for e in exc.errors()]
+        found = [translate(e, loaded, model, names) for e in exc.errors()]
+        # a record still in the old shape: say so once, not also "sources/model missing"
+        old = {p.code for p in found}
+        replaced = {"sources": "old-source", "model": "old-models"}
+        return None, [p for p in found if not (p.code == "missing" and replaced.get(p.field) in old)]
 
 
-def check_record_file(path: Path, display: str) -> tuple[RecordBase | None, LoadedFile | None, list[Problem]]:
+def check_record_file(path: Path, display: str, names: dict[str, str] | None = None
+                      ) -> tuple[RecordBase | None, LoadedFile | None, list[Problem]]:
     loaded, problems = load_yaml(path, display)
     if loaded is None:
         return None, None, problems
@@ -218,19 +280,50 @@ def check_record_file(path: Path, display: str) -> tuple[RecordBase | None, Load
         problems.append(loaded.problem(("kind",), "kind-mismatch",
                                        f"类型“{kind}”与所在目录 {path.parent.name}/ 不符",
                                        f"请改为 {folder_kind},或把文件移到 {KIND_FOLDERS[kind]}/"))
-    record, errors = validate(loaded, RECORD_MODELS[folder_kind])
+    record, errors = validate(loaded, RECORD_MODELS[folder_kind], names)
     if kind != folder_kind:  # already explained by kind-mismatch, or by the literal check below
         errors = [e for e in errors if not (e.field == "kind" and e.code == "choice" and kind in RECORD_MODELS)]
+    if kind in RECORD_MODELS and kind != folder_kind:
+        # A whole record of the other kind in the wrong folder: judged as what it is, so the one
+        # useful message (move the file) is not buried under that folder's missing fields.
+        as_written, own_errors = validate(loaded, RECORD_MODELS[kind], names)
+        if len(own_errors) < len(errors):
+            record, errors = as_written, own_errors
     problems += errors + text_problems(loaded)
     if record is not None:
         if record.id != path.stem:
             problems.append(loaded.problem(("id",), "id-mismatch", f"编号“{record.id}”与文件名“{path.name}”不一致",
                                            f"请把文件改名为 {record.id}.yml,或把 id 改为 {path.stem}"))
-        src = record.source
-        if not (src.url or src.doc_number or src.publisher):
-            problems.append(loaded.problem(("source",), "untraceable-source", "出处无法追溯",
-                                           "请至少填写 url、doc_number 或 publisher 之一", severity="warning"))
+        problems += _source_key_problems(record, loaded)
+        if record.review.checked is None:
+            problems.append(loaded.problem(("review",), "unchecked", "还没有编辑对照原文核对过这条记录",
+                                           "核对每个事实和数字后,在 review 下写 checked: 核对日期(YYYY-MM-DD)",
+                                           severity="warning"))
+        for index, src in enumerate(record.sources):
+            if not (src.url or src.doc_number or src.publisher):
+                problems.append(loaded.problem(("sources", index), "untraceable-source", "出处无法追溯",
+                                               "请至少填写 url、doc_number 或 publisher 之一", severity="warning"))
     return record, loaded, problems
+
+
+def _source_key_problems(record: RecordBase, loaded: LoadedFile) -> list[Problem]:
+    """Several sources need keys; a `source:` on a measure, figure or task must name one of them."""
+    problems = []
+    keys = [s.key for s in record.sources]
+    if len(record.sources) > 1:
+        for index, key in enumerate(keys):
+            if key is None:
+                problems.append(loaded.problem(("sources", index), "source-key", "有多个出处时每个出处都要有 key",
+                                               "请加一行 key: 简称(小写字母、数字和连字符),如 key: xinhua-2022"))
+            elif keys.index(key) != index:
+                problems.append(loaded.problem(("sources", index, "key"), "source-key", f"出处简称“{key}”重复",
+                                               "每个出处的 key 必须不同"))
+    for path, value in iter_strings(loaded.data):
+        if len(path) >= 3 and path[-1] == "source" and isinstance(path[-2], int) and value not in keys:
+            known = "、".join(k for k in keys if k) or "(出处还没有 key)"
+            problems.append(loaded.problem(path, "unknown-source", f"出处“{value}”不存在",
+                                           f"请写 sources 中某个出处的 key:{known}"))
+    return problems
 
 
 # --- the whole catalogue -------------------------------------------------------------------------
@@ -275,6 +368,8 @@ class CheckedFiles:
     regions: tuple[Region, ...]
     glossary: tuple[Term, ...]
     problems: list[Problem]
+    notes: tuple[str, ...] = ()  # information for the editor that is not a problem (printed, not counted)
+    archive_checked: int = 0  # records whose numbers were compared with their archived originals
 
     @property
     def ok(self) -> bool:
@@ -290,8 +385,10 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-def check_files(root: Path, base: Path | None = None) -> CheckedFiles:
-    """Check every file under `root` (the catalog folder); display paths relative to `base`."""
+def check_files(root: Path, base: Path | None = None, archive: Path | None = None,
+                config_file: Path | None = None) -> CheckedFiles:
+    """Check every file under `root` (the catalog folder); display paths relative to `base`.
+    Numbers are traced in the archive folder (see archive.archive_folder for where it is)."""
     root = Path(root)
     base = Path(base) if base is not None else root.parent
     problems: list[Problem] = []
@@ -310,13 +407,17 @@ def check_files(root: Path, base: Path | None = None) -> CheckedFiles:
                 problems.append(models_loaded.problem(("models", index, "id"), "duplicate-id",
                                                       f"治理模式编号“{model.id}”重复", "每个模式的 id 必须唯一"))
             model_ids.add(model.id)
-    region_ids: set[str] = set()
+    region_names: dict[str, str] = {}  # id -> name
     if isinstance(regions_file, RegionsFile):
         for region, path in _walk_regions(list(regions_file.regions), ("regions",)):
-            if region.id in region_ids:
+            if region.id in region_names:
                 problems.append(regions_loaded.problem(path + ("id",), "duplicate-id",
                                                        f"地区编号“{region.id}”重复", "每个地区的 id 必须唯一"))
-            region_ids.add(region.id)
+            region_names[region.id] = region.name
+        problems += _region_code_problems(list(regions_file.regions), regions_loaded)
+    region_ids = set(region_names)
+    model_names = {m.name: m.id for m in models_file.models} if isinstance(models_file, ModelsFile) else {}
+    id_for_name = {**{name: rid for rid, name in region_names.items()}, **model_names}
     if isinstance(glossary_file, GlossaryFile):
         seen_terms: set[str] = set()
         for index, term in enumerate(glossary_file.terms):
@@ -343,7 +444,7 @@ def check_files(root: Path, base: Path | None = None) -> CheckedFiles:
                     problems.append(Problem(display, 1, 1, "", "unexpected-file", "记录文件必须以 .yml 结尾",
                                             "请改名为 <id>.yml"))
                 continue
-            record, loaded, found = check_record_file(path, display)
+            record, loaded, found = check_record_file(path, display, id_for_name)
             problems += found
             if record is not None and loaded is not None:
                 records.append((record, loaded))
@@ -353,8 +454,19 @@ def check_files(root: Path, base: Path | None = None) -> CheckedFiles:
                     unusable.add(loaded.data["id"])
 
     problems += _cross_record(records, model_ids if models_file else None,
-                              region_ids if regions_file else None, unusable)
+                              region_names if regions_file else None, unusable)
     problems += _reserved_names(records, models_file, models_loaded, regions_file, regions_loaded)
+    folder = archive_folder(root, archive, config_file)
+    notes: list[str] = []
+    archive_checked = 0
+    if folder.is_dir():
+        for record, loaded in records:
+            found, compared = archive_problems(record, loaded, folder)
+            problems += found
+            archive_checked += compared
+    elif any(s.archived_copy for r, _ in records for s in r.sources):
+        notes.append(f"提示:存档目录 {folder} 不存在,本次未核对数字与存档原文是否一致"
+                     f"(可用 --archive 或环境变量 {ARCHIVE_ENV} 指定存档目录)。")
     # Records with errors of their own are compared once they are fixed: a half-written copy is
     # expected to look like the record it was copied from.
     broken = {p.file for p in problems if p.is_error}
@@ -365,7 +477,7 @@ def check_files(root: Path, base: Path | None = None) -> CheckedFiles:
         tuple(models_file.models) if isinstance(models_file, ModelsFile) else (),
         tuple(regions_file.regions) if isinstance(regions_file, RegionsFile) else (),
         tuple(glossary_file.terms) if isinstance(glossary_file, GlossaryFile) else (),
-        problems,
+        problems, tuple(notes), archive_checked,
     )
 
 
@@ -422,8 +534,74 @@ def _reserved_names(records: list[tuple[RecordBase, LoadedFile]], models_file, m
     return problems
 
 
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance: a typo is one or two edits away, a different place is more."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+def genuinely_close(value: str, known) -> str | None:
+    """A known id that `value` is a slip of (a typo, or its first part), else None; never a lookalike."""
+    allowed = 1 if len(value) < 8 else 2
+    best = min(sorted(known), key=lambda k: _edits(value, k), default=None)
+    if best is not None and _edits(value, best) <= allowed:
+        return best
+    starts = [k for k in sorted(known) if k.startswith(value + "-")]
+    return starts[0] if len(starts) == 1 else None
+
+
+def _unknown_region_hint(region: str, region_names: dict[str, str]) -> str:
+    """A genuinely close id, else how to add the region. (A Chinese name never gets here: the
+    schema's id pattern refuses it first, as name-not-id with the id to write.)"""
+    close = genuinely_close(region, region_names)
+    if close:
+        return f"是否想写“{close}”({region_names[close]})?若是新的地区,请先加到 catalog/regions.yml"
+    return ("请先把它加到 catalog/regions.yml 中上级地区的 children 下,像这样写一行:"
+            f"- {{id: {region}, name: 某某县, level: 县, code: \"430525\"}}"
+            "(name 写全称,level 按行政区划选,code 为六位区划代码,须以上级代码开头)")
+
+
+def _region_code_problems(regions: list[Region], loaded: LoadedFile) -> list[Problem]:
+    """Codes by tier: 6 digits (GB/T 2260) down to county, 9 for township, 12 for village, each
+    starting with its parent's code (a province's first 2 digits, a prefecture's first 4, ...)."""
+    digits = {"省级": 6, "地级": 6, "县级": 6, "乡级": 9, "村级": 12}
+    prefix = {"省级": 2, "地级": 4, "县级": 6, "乡级": 9}  # of the parent's code that a child's repeats
+    problems = []
+
+    def walk(items: list[Region], path: Path_, parent: Region | None) -> None:
+        for index, region in enumerate(items):
+            here = path + (index,)
+            tier = TIER_OF[region.level]
+            code = region.code
+            if code is not None:
+                if len(code) != digits[tier]:
+                    problems.append(loaded.problem(here + ("code",), "region-code",
+                                                   f"{region.level}的区划代码应为 {digits[tier]} 位,“{code}”是 {len(code)} 位",
+                                                   "省、地、县三级填 GB/T 2260 六位代码;乡镇街道 9 位、村社区 12 位(可不填)"))
+                elif tier == "省级" and not code.endswith("0000"):
+                    problems.append(loaded.problem(here + ("code",), "region-code",
+                                                   f"省级代码应以 0000 结尾,“{code}”不是", "如湖南省 430000"))
+                elif parent is not None and parent.code is not None:
+                    keep = prefix[TIER_OF[parent.level]]
+                    # 省直辖县级行政单位 (XX90YY) sit directly under their province
+                    if code[:keep] != parent.code[:keep] and not (
+                            tier == "县级" and TIER_OF[parent.level] == "省级" and code[:2] == parent.code[:2]):
+                        problems.append(loaded.problem(
+                            here + ("code",), "region-code",
+                            f"“{region.name}”的代码 {code} 与上级“{parent.name}”的代码 {parent.code} 不符",
+                            f"下级代码应以 {parent.code[:keep]} 开头;请核对代码,或把它移到正确的上级下面"))
+            walk(list(region.children), here + ("children",), region)
+
+    walk(regions, ("regions",), None)
+    return problems
+
+
 def _cross_record(records: list[tuple[RecordBase, LoadedFile]], model_ids: set[str] | None,
-                  region_ids: set[str] | None, unusable: set[str] = frozenset()) -> list[Problem]:
+                  region_names: dict[str, str] | None, unusable: set[str] = frozenset()) -> list[Problem]:
     problems: list[Problem] = []
     first_file: dict[str, str] = {}
     kinds = {r.id: r.kind for r, _ in records}
@@ -435,15 +613,20 @@ def _cross_record(records: list[tuple[RecordBase, LoadedFile]], model_ids: set[s
         else:
             first_file[record.id] = loaded.display
     for record, loaded in records:
-        if region_ids is not None and record.region not in region_ids:
-            close = difflib.get_close_matches(record.region, sorted(region_ids), n=1)
-            hint = f"是否想写“{close[0]}”?" if close else "请先在 catalog/regions.yml 中添加该地区"
-            problems.append(loaded.problem(("region",), "unknown-region", f"地区“{record.region}”不存在", hint))
-        for index, model in enumerate(record.models):
+        places = [(("region",), record.region)] + [
+            (("further_regions", i, "region"), f.region) for i, f in enumerate(record.further_regions)]
+        for where, region in places:
+            if region_names is not None and region not in region_names:
+                problems.append(loaded.problem(where, "unknown-region", f"地区“{region}”不存在",
+                                               _unknown_region_hint(region, region_names)))
+        model_places = [(("model",), record.model)] + [
+            (("secondary_models", i), m) for i, m in enumerate(record.secondary_models)]
+        for where, model in model_places:
             if model_ids is not None and model not in model_ids:
-                close = difflib.get_close_matches(model, sorted(model_ids), n=1)
-                hint = f"是否想写“{close[0]}”?" if close else "可选:" + "、".join(sorted(model_ids))
-                problems.append(loaded.problem(("models", index), "unknown-model", f"治理模式“{model}”不存在", hint))
+                close = genuinely_close(model, model_ids)
+                hint = (f"是否想写“{close}”" if close else "可选:" + "、".join(sorted(model_ids))
+                        ) + ";新的治理模式请先加到 catalog/models.yml"
+                problems.append(loaded.problem(where, "unknown-model", f"治理模式“{model}”不存在", hint))
         expected = {"implements": "policy", "supports": "practice", "related": None}
         for relation, targets in record.links().items():
             for index, target in enumerate(targets):

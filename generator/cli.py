@@ -72,16 +72,21 @@ def require_catalog(catalog_dir: Path, stopped: str):
 @main.command()
 @CATALOG_OPTION
 @click.option("--format", "fmt", type=click.Choice(sorted(reporting.REPORTERS)), default="text",
-              show_default=True, help="输出格式:text 文本,json 机器可读,github 为 GitHub 注释。")
-@click.option("--strict", is_flag=True, help="把警告(繁体字、网页残留、出处无法追溯等)也当作错误。")
-def check(catalog_dir: Path, fmt: str, strict: bool) -> None:
+              show_default=True, help="输出格式:text 文本,json 机器可读,github 为 GitHub 注释,gitlab 为 GitLab 代码质量报告。")
+@click.option("--strict", is_flag=True, help="把警告(繁体字、网页残留、出处无法追溯、数字与存档不符等)也当作错误。")
+@click.option("--archive", "archive_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="存档原文目录;默认依次取环境变量 KB_ARCHIVE、mkdocs.yml 中 catalog 插件的 archive_dir、"
+                   "catalog/ 旁的 archive/。")
+def check(catalog_dir: Path, fmt: str, strict: bool, archive_dir: Path | None) -> None:
     """检查全部记录及其相互引用;有错误时退出码为 1。"""
     if not catalog_dir.is_dir():
         raise click.UsageError(f"找不到记录目录 {catalog_dir}")
     from .completeness import completeness_problems
     from .typography import punctuation_in_catalog
 
-    result = check_catalog(catalog_dir, base=Path.cwd())
+    result = check_catalog(catalog_dir, base=Path.cwd(), archive=archive_dir, config_file=Path("mkdocs.yml"))
+    for note in result.notes:
+        click.echo(note, err=True)
     if not strict and _build_is_strict(catalog_dir):
         strict = True
         if fmt == "text":
@@ -154,11 +159,14 @@ def new(kind: str, record_id: str, catalog_dir: Path) -> None:
     if not re.match(ID_PATTERN, record_id):
         raise click.BadParameter("编号只能用小写字母、数字和连字符,如 hebi-yiping-sihui", param_hint="RECORD_ID")
     target = catalog_dir / KIND_FOLDERS[kind] / f"{record_id}.yml"
-    if target.exists():
-        raise click.UsageError(f"{target} 已存在,不会覆盖")
+    for folder in KIND_FOLDERS.values():  # ids are unique across kinds: a practice and a project can't share one
+        existing = catalog_dir / folder / f"{record_id}.yml"
+        if existing.exists():
+            raise click.UsageError(f"编号 {record_id} 已被 {existing} 使用,不会覆盖;请换一个编号")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(scaffold(kind, record_id), encoding="utf-8")
-    click.echo(f"已创建 {target},填写后运行 kb check。")
+    click.echo(f"已创建 {target}:把每个“待填写”换成原文中的事实,用不到的选填字段整行删除,然后运行 kb check。"
+               "核对过原文后再在 review 下填写 checked。")
 
 
 CONFIG_OPTION = click.option("--config", "-f", "config_file", type=click.Path(path_type=Path, dir_okay=False),

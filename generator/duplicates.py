@@ -19,7 +19,8 @@ SKETCH = 64
 
 def duplicate_text(record: RecordBase) -> str:
     """The text compared for near-duplicates: everything a reader reads, without the title."""
-    data = record.model_dump(exclude={"id", "title", "region", "models", "tags", "year", "source",
+    data = record.model_dump(exclude={"id", "title", "region", "further_regions", "model", "secondary_models", "tags",
+                                      "year", "sources",
                                       "related", "review", "kind", "implements", "supports"})
     text = normalise(" ".join(plain_markdown(value) for _, value in iter_strings(data)))
     return "".join(WORD.findall(text))

@@ -44,16 +44,18 @@ COLUMNS_SPEC: tuple[Column, ...] = (
     Column("地区", 10, lambda x: x.path[-1].name),
     Column("所属地区", 24, lambda x: " › ".join(n.name for n in x.path)),
     Column("层级", 8, lambda x: x.path[-1].level),
-    Column("治理模式", 16, lambda x: "、".join(x.catalog.model_by_id[m].name for m in x.r.models)),
+    Column("主要治理模式", 12, lambda x: x.catalog.model_by_id[x.r.model].name),
+    Column("其他治理模式", 16, lambda x: "、".join(x.catalog.model_by_id[m].name for m in x.r.models[1:])),
     Column("标签", 20, lambda x: "、".join(x.r.tags)),
     Column("年份", 6, lambda x: str(x.r.year or "")),
     Column("摘要", 60, lambda x: x.r.summary),
-    Column("出处标题", 36, lambda x: x.r.source.title),
-    Column("发布单位", 14, lambda x: x.r.source.publisher or ""),
-    Column("发布日期", 10, lambda x: x.r.source.date or ""),
-    Column("作者", 10, lambda x: x.r.source.author or ""),
-    Column("网址", 30, lambda x: x.r.source.url or ""),
-    Column("文号", 16, lambda x: x.r.source.doc_number or ""),
+    # several sources share a cell, in the record's order
+    Column("出处标题", 36, lambda x: _joined(s.label for s in x.r.sources)),
+    Column("发布单位", 14, lambda x: _joined(s.publisher for s in x.r.sources)),
+    Column("发布日期", 10, lambda x: _joined(s.date for s in x.r.sources)),
+    Column("作者", 10, lambda x: _joined(s.author for s in x.r.sources)),
+    Column("网址", 30, lambda x: _joined(s.url for s in x.r.sources)),
+    Column("文号", 16, lambda x: _joined(s.doc_number for s in x.r.sources)),
     Column("页面", 30, lambda x: x.routes.record_url(x.r)),
 )
 COLUMNS = tuple(c.name for c in COLUMNS_SPEC)
@@ -65,6 +67,10 @@ def rows(catalog: Catalog, routes: Routes = SERVED) -> list[dict[str, str]]:
         row = Row(record, catalog, routes)
         out.append({c.name: c.get(row) for c in COLUMNS_SPEC})
     return out
+
+
+def _joined(values) -> str:
+    return "；".join(v for v in values if v)
 
 
 def _cell(text: str) -> str:

@@ -43,6 +43,7 @@ class LoadedFile:
     data: Any
     values: dict[Path_, Mark] = field(default_factory=dict)
     keys: dict[Path_, Mark] = field(default_factory=dict)
+    text: str = field(default="", repr=False)  # the file as read, to place a problem inside a value
 
     def mark(self, path: Path_, *, key: bool = False) -> Mark:
         """The position of `path`, or of its nearest ancestor that exists."""
@@ -214,10 +215,17 @@ class _Builder:
             name, key_mark = key
             child = path + (name,)
             if name in seen:
+                if seen.get(DUPLICATE_REPORTED):  # one wrongly indented block: report its first line only
+                    return None
+                seen[DUPLICATE_REPORTED] = True
+                hint = "同一层级的键只能出现一次,请合并或删除其中一个"
+                if isinstance(seen.get(name), int) and key_mark.col > 1 and any(
+                        k in seen for k in ("children", "measures", "outcomes", "sources", "tasks")):
+                    hint = ("多半是缩进不对:列表中每一项以“- ”开头,同一项的其他行要与“- ”后面的字对齐,"
+                            "如 children: 下的 `- id:` 与其下的 `  name:`")
                 self.problems.append(Problem(
                     self.file.display, key_mark.line, key_mark.col, "", "yaml-duplicate-key",
-                    f"键“{name}”重复:第 {seen[name]} 行和第 {key_mark.line} 行",
-                    "同一层级的键只能出现一次,请合并或删除其中一个"))
+                    f"键“{name}”重复:第 {seen[name]} 行和第 {key_mark.line} 行", hint))
                 return None
             seen[name] = key_mark.line
             container[name] = value
@@ -259,6 +267,8 @@ class _Builder:
                 stack.pop()
         self.file.data = root
 
+
+DUPLICATE_REPORTED = object()  # marker in a mapping's seen-keys table
 
 # LibYAML's commonest complaints, in the words an editor needs.
 SYNTAX_MESSAGES = {
@@ -303,9 +313,14 @@ def parse_yaml(text: str, display: str) -> tuple[LoadedFile | None, list[Problem
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         detail = _syntax_in_chinese(exc.problem or exc.context or "")
+        hint = "请检查缩进、冒号和引号;文本含冒号时请加引号"
+        at = text.split("\n")[line - 1][col - 1:col] if line <= text.count("\n") + 1 else ""
+        if at in "%@`" and at:  # YAML reserves these at the start of a value
+            detail = f"值不能以“{at}”开头"
+            hint = f"请给值加英文引号,如 unit: \"{at}\""
         return None, builder.problems + [Problem(display, line, col, "", "yaml-syntax",
-                                                 f"YAML 语法错误:{detail}",
-                                                 "请检查缩进、冒号和引号;文本含冒号时请加引号")]
+                                                 f"YAML 语法错误:{detail}", hint)]
     if builder.problems:
         return None, builder.problems
+    builder.file.text = text
     return builder.file, []

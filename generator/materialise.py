@@ -88,7 +88,8 @@ def materialise(config_file: Path, out: Path, *, strict: bool = False) -> Materi
     config = read_config(config_file)
     options = catalog_options(config)
     strict = strict or bool(options.get("strict"))
-    checked = require_catalog(project / options.get("catalog_dir", "catalog"), base=project, strict=strict)
+    checked = require_catalog(project / options.get("catalog_dir", "catalog"), base=project, strict=strict,
+                              config_file=config_file)
 
     from .search.site import SiteSearch  # jieba and the similar-records model: only when building
 

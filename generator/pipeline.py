@@ -14,15 +14,16 @@ from .check import CheckResult, check_files
 from .problems import Problem, promote_warnings
 
 
-def check_catalog(root: Path, base: Path | None = None) -> CheckResult:
+def check_catalog(root: Path, base: Path | None = None, archive: Path | None = None,
+                  config_file: Path | None = None) -> CheckResult:
     """Check every file under `root` and, when nothing is an error, assemble the Catalog: the one
-    place a Catalog is built."""
-    checked = check_files(root, base)
+    place a Catalog is built. `archive`/`config_file` locate the archived originals (archive.py)."""
+    checked = check_files(root, base, archive, config_file)
     if not checked.ok:
-        return CheckResult(None, checked.problems)
+        return CheckResult(None, checked.problems, checked.notes, checked.archive_checked)
     catalog = Catalog.assemble(list(checked.records), dict(checked.files), list(checked.models),
                                list(checked.regions), list(checked.glossary))
-    return CheckResult(catalog, checked.problems)
+    return CheckResult(catalog, checked.problems, checked.notes, checked.archive_checked)
 
 
 class CatalogRejected(Exception):
@@ -37,17 +38,19 @@ class CatalogRejected(Exception):
 class Checked:
     catalog: Catalog
     warnings: list[Problem]
+    notes: tuple[str, ...] = ()  # e.g. the archive folder is absent, so numbers were not traced
 
 
-def require_catalog(catalog_dir: Path, *, base: Path | None = None, strict: bool = False) -> Checked:
+def require_catalog(catalog_dir: Path, *, base: Path | None = None, strict: bool = False,
+                    archive: Path | None = None, config_file: Path | None = None) -> Checked:
     """The checked Catalog with its warnings; raises CatalogRejected on a missing folder or errors
     (with `strict`, warnings count as errors)."""
     catalog_dir = Path(catalog_dir)
     if not catalog_dir.is_dir():
         raise CatalogRejected([], f"找不到记录目录 {catalog_dir}")
-    result = check_catalog(catalog_dir, base=base)
+    result = check_catalog(catalog_dir, base=base, archive=archive, config_file=config_file)
     found = promote_warnings(result.problems) if strict else result.problems
     errors = [p for p in found if p.is_error]
     if errors or result.catalog is None:
         raise CatalogRejected(errors)
-    return Checked(result.catalog, [p for p in found if not p.is_error])
+    return Checked(result.catalog, [p for p in found if not p.is_error], result.notes)

@@ -8,6 +8,7 @@ written into the docs folder), and `serve` watches the catalogue.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.config import base
@@ -18,6 +19,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from .archive import ARCHIVE_ENV
 from .material import MaterialError, configure_search, read_page_index, use_worker
 from .pipeline import CatalogRejected, require_catalog
 from .problems import report_text
@@ -30,6 +32,19 @@ from .search.site import SiteSearch
 log = logging.getLogger("mkdocs.plugins.catalog")
 
 
+def problems_markdown(problems) -> str:
+    """The preview's page when the catalogue does not check: every problem with where and how to fix."""
+    from .render import md_text
+
+    items = "".join(
+        f"- **{md_text(f'{p.file}:{p.line}:{p.col}')}** {md_text(p.field + ':') if p.field else ''}"
+        f"{md_text(p.message)}\n\n    改法:{md_text(p.hint)} [{md_text(p.code)}]\n\n" for p in sorted(problems))
+    # a list, not a table: it reads on a phone without scrolling sideways
+    return ("# 记录检查未通过\n\n"
+            f"共 {len(problems)} 个问题。请按下面的提示修改记录并保存,预览会自动刷新;改好后这里恢复成站点。"
+            "问题代码的说明见编辑指南的“问题代码一览”。\n\n" + items)
+
+
 class CatalogConfig(base.Config):
     catalog_dir = opt.Type(str, default="catalog")
     """The records folder, relative to mkdocs.yml."""
@@ -38,12 +53,17 @@ class CatalogConfig(base.Config):
     path is appended). Without it, record pages show the path only."""
     contact = opt.Type(str, default="")
     """The editorial contact shown in every page's footer, e.g. “编辑部，kb@example.org”."""
+    archive_dir = opt.Optional(opt.Type(str))
+    """Folder of archived source texts (`archived_copy`), relative to mkdocs.yml; the environment
+    variable KB_ARCHIVE overrides it; default `archive/` beside the catalog folder."""
     strict = opt.Type(bool, default=False)
     """Treat check warnings (traditional characters, web boilerplate, untraceable sources) as errors."""
 
 
 class CatalogPlugin(BasePlugin[CatalogConfig]):
     def __init__(self) -> None:
+        self.serving = False  # `kb serve`: a failed check shows a page of problems instead of stopping
+        self.problems_page: str | None = None
         self.stage: SiteStage | None = None
         self.catalog_path: Path | None = None
         self.search: SiteSearch | None = None
@@ -53,11 +73,21 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         project = Path(config.config_file_path or ".").resolve().parent
         self.catalog_path = (project / self.config.catalog_dir).resolve()
+        archive = None if os.environ.get(ARCHIVE_ENV) or not self.config.archive_dir else project / self.config.archive_dir
+        self.problems_page = None
         try:
-            checked = require_catalog(self.catalog_path, base=project, strict=self.config.strict)
+            checked = require_catalog(self.catalog_path, base=project, strict=self.config.strict, archive=archive)
         except CatalogRejected as exc:
             detail = report_text(exc.problems).rstrip() if exc.problems else str(exc)
+            if self.serving and exc.problems:  # the preview shows what to fix, and recovers on the next save
+                log.error("记录检查未通过:\n" + detail)
+                self.problems_page = problems_markdown(exc.problems)
+                self.stage, self.search_on = None, False
+                config.nav = [{"记录检查未通过": HOME}]
+                return config
             raise PluginError("记录检查未通过,站点未生成:\n" + detail) from None
+        for note in checked.notes:
+            log.info(note)
         for problem in checked.warnings:
             log.warning(problem.as_text())
         self.search = self._setup_search(config, project, checked.catalog)
@@ -80,7 +110,15 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             raise PluginError(str(exc)) from None
         return site_search
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup also keeps this plugin object across `mkdocs serve` rebuilds.
+        self.serving = command == "serve"
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if self.problems_page is not None:  # only the problems page, with the theme's own assets
+            kept = Files([f for f in files if not f.is_documentation_page()])
+            kept.append(File.generated(config, HOME, content=self.problems_page))
+            return kept
         assert self.stage is not None
         in_nav = set(nav_paths(config.nav))
         for page in self.stage.pages:

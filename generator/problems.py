@@ -89,4 +89,25 @@ def report_github(problems: list[Problem]) -> str:
     return "".join(lines)
 
 
-REPORTERS = {"text": report_text, "json": report_json, "github": report_github}
+def report_gitlab(problems: list[Problem]) -> str:
+    """GitLab Code Quality JSON (artifacts:reports:codequality), so a merge request shows each
+    problem on its line."""
+    import hashlib
+
+    issues = []
+    for p in sorted(problems):
+        body = f"{p.field}: {p.message}" if p.field else p.message
+        if p.hint:
+            body += f" ({p.hint})"
+        fingerprint = hashlib.sha1(f"{p.file}:{p.line}:{p.col}:{p.code}:{p.message}".encode()).hexdigest()
+        issues.append({
+            "description": body,
+            "check_name": p.code,
+            "fingerprint": fingerprint,
+            "severity": "major" if p.is_error else "minor",
+            "location": {"path": p.file, "lines": {"begin": p.line}},
+        })
+    return json.dumps(issues, ensure_ascii=False, indent=2) + "\n"
+
+
+REPORTERS = {"text": report_text, "json": report_json, "github": report_github, "gitlab": report_gitlab}

@@ -22,7 +22,7 @@ from .load import iter_strings
 from .routes import BROWSE_PAGE, DOWNLOADS, KINDS_PAGE, STATUS_PAGE, kind_path, model_path, region_path, tag_path
 from .routes import record_path as md_path
 from .safety import IMAGE, site_relative, too_big
-from .schema import KIND_FOLDERS, KIND_NAMES, KINDS, RecordBase
+from .schema import KIND_FOLDERS, KIND_NAMES, KINDS, Amount, Figure, RecordBase
 
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 CODE_SPAN = re.compile(r"(`[^`]*`)")
@@ -85,6 +85,88 @@ def last_update(catalog: Catalog) -> str:
     """The catalogue's last update, for the footer: the latest date a record was added or checked."""
     dates = [d for r in catalog.records for d in (r.review.added, r.review.checked)]
     return cn_date(max(dates)) if dates else ""
+
+
+PREFIX_QUALIFIERS = ("约", "近", "超过", "不足")  # 约1800人; 1800余人, 1800多人
+
+
+def _num(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e15 else str(value)
+
+
+def amount_text(amount: Amount) -> str:
+    """A quantity as Chinese prose writes it: 1800余人, 约30%, 10–20个, 2019—2021年."""
+    if amount.low is not None and amount.high is not None:
+        number_ = f"{_num(amount.low)}–{_num(amount.high)}"
+    elif amount.value is not None:
+        number_ = _num(amount.value)
+    else:
+        number_ = ""
+    qualifier, unit = amount.qualifier or "", amount.unit or ""
+    if qualifier in PREFIX_QUALIFIERS:
+        text = f"{qualifier}{number_}{unit}"
+    elif len(unit) > 1 and unit[0] in "十百千万亿" and "." in number_:  # 73.7万余人; but 20余万人次
+        text = f"{number_}{unit[0]}{qualifier}{unit[1:]}"
+    else:
+        text = f"{number_}{qualifier}{unit}"
+    label = getattr(amount, "label", None)
+    return f"{label}:{text}" if label else text
+
+
+def years_text(amount: Amount) -> str:
+    if amount.year is None:
+        return ""
+    return f"{amount.year}—{amount.year_end}年" if amount.year_end else f"{amount.year}年"
+
+
+def _number_spans(statement: str, amount: Amount) -> list[tuple[int, int]]:
+    """Where the amount's number(s) stand in the statement, so they are marked there, not repeated."""
+    numbers = [amount.low, amount.high] if amount.low is not None else [amount.value]
+    spans = []
+    for value in numbers:
+        if value is None:
+            continue
+        match = re.search(rf"(?<![\d.]){re.escape(_num(value))}(?![\d]|\.\d)", statement)
+        if match is None:
+            return []
+        spans.append(match.span())
+    return spans
+
+
+def _md_part(text: str) -> Markup:
+    """md_text for a piece of a sentence: the spaces at its ends belong to the sentence, and stay."""
+    if not text.strip():
+        return Markup(" " if text else "")
+    lead = " " if text[0].isspace() else ""
+    trail = " " if text[-1].isspace() else ""
+    return Markup(lead) + md_text(text) + Markup(trail)
+
+
+def figure_markdown(figure: Figure) -> Markup:
+    """The statement with each of its figures in bold where it stands; a figure the statement does
+    not spell out is added after it, with its years, so nothing the record holds is lost."""
+    statement = " ".join(figure.statement.split())
+    spans: list[tuple[int, int]] = []
+    extra: list[str] = []
+    for amount in figure.quantities:
+        found = _number_spans(statement, amount)
+        if found:
+            spans += found
+        else:
+            extra.append(amount_text(amount))
+        years = years_text(amount)
+        if years and years not in statement and str(amount.year) not in statement:
+            extra.append(years)
+    out, last = [], 0
+    for start, end in sorted(set(spans)):
+        if start < last:
+            continue
+        out += [_md_part(statement[last:start]), Markup("**"), md_text(statement[start:end]), Markup("**")]
+        last = end
+    out.append(_md_part(statement[last:]))
+    if extra:
+        out.append(Markup("(") + Markup(",").join(md_text(e) for e in dict.fromkeys(extra)) + Markup(")"))
+    return Markup("").join(out)
 
 
 def _finalize(value: Any) -> Any:
@@ -172,7 +254,8 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters["md"] = self._markdown_field
-        self.env.filters.update(text=md_text, slug=slug, url=url, number=number, cn_date=cn_date)
+        self.env.filters.update(text=md_text, slug=slug, url=url, number=number, cn_date=cn_date,
+                                figure=figure_markdown)
         self.env.globals.update(KIND_NAMES=KIND_NAMES, KIND_FOLDERS=KIND_FOLDERS, KINDS=KINDS, catalog=catalog,
                                 NOT_PROVIDED=NOT_PROVIDED, region_label=self.region_label,
                                 missing_sections=missing_sections, completeness=completeness)

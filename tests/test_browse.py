@@ -21,8 +21,8 @@ def test_facet_values_come_from_the_catalogue(fixture_catalog):
     assert [f["key"] for f in data["facets"]] == [f.key for f in FACETS]
     record = next(r for r in data["records"] if r["id"] == "wangge-bihuan")
     assert record["facets"] == {
-        "model": ["wanggehua", "dangjian-yinling"], "kind": ["practice"], "region": ["shengfen", "shiyi", "quyi"],
-        "level": ["县区"], "year": ["2021"], "tag": ["网格", "闭环"],
+        "main-model": ["wanggehua"], "model": ["wanggehua", "dangjian-yinling"], "kind": ["practice"],
+        "region": ["shengfen", "shiyi", "quyi"], "level": ["县级"], "year": ["2021"], "tag": ["网格", "闭环"],
     }
     assert data["labels"]["model"]["wanggehua"] == "网格化" and data["labels"]["region"]["quyi"] == "示例区"
     assert data["labels"]["kind"] == {"practice": "实践案例", "policy": "政策文件", "project": "创新项目"}

@@ -41,6 +41,9 @@ def test_every_error_class_has_a_broken_fixture():
         "traditional-chars", "boilerplate", "untraceable-source",
         "yaml-too-deep", "range", "choice", "attr-list", "outside-image", "markdown-too-big", "reserved-name",
         "tag-variant",
+        "placeholder", "cjk-space", "unchecked", "old-source", "old-models", "name-not-id", "source-key",
+        "unknown-source", "source-fields", "figure-fields", "full-width-digits", "region-code", "missing-archive",
+        "untraced-number",
     }
 
 
@@ -75,7 +78,7 @@ def test_cross_references_are_checked_against_reference_data(valid_catalog):
         encoding="utf-8")
     problems = check_catalog(valid_catalog).problems
     assert [(p.file, p.field, p.code) for p in problems] == [
-        ("catalog/practices/wangge-bihuan.yml", "models[0]", "unknown-model")]
+        ("catalog/practices/wangge-bihuan.yml", "model", "unknown-model")]
 
 
 def test_duplicate_region_ids_are_errors(valid_catalog):
@@ -83,3 +86,32 @@ def test_duplicate_region_ids_are_errors(valid_catalog):
     regions.write_text(regions.read_text(encoding="utf-8").replace("id: shier", "id: shiyi"), encoding="utf-8")
     problems = check_catalog(valid_catalog).problems
     assert any(p.code == "duplicate-id" and p.file == "catalog/regions.yml" for p in problems)
+
+
+def test_a_record_in_the_wrong_folder_gets_the_one_message_that_helps(valid_catalog):
+    (valid_catalog / "practices" / "wangge-bihuan.yml").rename(valid_catalog / "policies" / "wangge-bihuan.yml")
+    problems = check_catalog(valid_catalog).problems
+    assert [(p.file, p.line, p.code) for p in problems] == [("catalog/policies/wangge-bihuan.yml", 3, "kind-mismatch")]
+
+
+def test_an_archived_copy_is_traced_number_by_number(valid_catalog, tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "baodao.txt").write_text("示例区在2021年划分473个网格。", encoding="utf-8")
+    practice = valid_catalog / "practices" / "wangge-bihuan.yml"
+    text = practice.read_text(encoding="utf-8").replace("    url: https://example.org/a\n",
+                                                        "    url: https://example.org/a\n    archived_copy: baodao.txt\n", 1)
+    practice.write_text(text, encoding="utf-8")
+    assert check_catalog(valid_catalog, archive=archive).problems == []
+    practice.write_text(text.replace("划分网格 473 个", "划分网格 474 个"), encoding="utf-8")
+    problems = check_catalog(valid_catalog, archive=archive).problems
+    assert [(p.line, p.col, p.field, p.code, p.severity) for p in problems] == [
+        (27, 21, "outcomes[0].statement", "untraced-number", "warning")]
+    # without the archive folder the rule is skipped, with a note, and the catalogue still builds
+    result = check_catalog(valid_catalog, archive=tmp_path / "no-such-folder")
+    assert result.problems == [] and result.catalog is not None and "存档目录" in result.notes[0]
+
+
+def test_no_message_shows_a_regular_expression():
+    for line in EXPECTED:
+        assert not any(bit in line for bit in ("\\d", "^[", "[\\w", "$")), line

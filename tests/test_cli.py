@@ -34,6 +34,36 @@ def test_check_json_and_github_formats():
     assert "::warning file=" in github
 
 
+def test_github_annotation_names_file_line_col_and_the_fix(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    catalog = tmp_path / "catalog"
+    shutil.copytree(FIXTURES / "valid" / "catalog", catalog)
+    practice = catalog / "practices" / "wangge-bihuan.yml"
+    practice.write_text(practice.read_text(encoding="utf-8").replace("region: quyi", "region: 示例区"),
+                        encoding="utf-8")
+    out = run("check", "--format", "github", "--strict").stdout
+    assert out.splitlines()[0] == (
+        "::error file=catalog/practices/wangge-bihuan.yml,line=5,col=9,title=name-not-id::"
+        "region: 这里要写地区的编号(id),不是名称“示例区” (请写 quyi)")
+
+
+def test_gitlab_code_quality_report(tmp_path):
+    result = run("check", "--catalog", str(FIXTURES / "broken" / "catalog"), "--format", "gitlab",
+                 "--archive", str(FIXTURES / "broken" / "archive"))
+    assert result.exit_code == 1
+    issues = json.loads(result.stdout)
+    as_json = run("check", "--catalog", str(FIXTURES / "broken" / "catalog"), "--format", "json",
+                  "--archive", str(FIXTURES / "broken" / "archive")).stdout
+    assert len(issues) == len(json.loads(as_json)["problems"]) > 60  # every problem, one issue each
+    by_code = {i["check_name"]: i for i in issues}
+    placeholder = by_code["placeholder"]
+    assert placeholder["location"]["path"].endswith("broken/catalog/practices/placeholder.yml")
+    assert placeholder["location"]["lines"] == {"begin": 4}
+    assert placeholder["severity"] == "major" and "待填写" in placeholder["description"]
+    assert by_code["unchecked"]["severity"] == "minor"
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+
+
 def test_strict_turns_warnings_into_errors(tmp_path):
     catalog = tmp_path / "catalog"
     shutil.copytree(FIXTURES / "valid" / "catalog", catalog)
@@ -91,3 +121,42 @@ def test_check_agrees_with_the_build_on_warnings(tmp_path):
     from generator.build import build_site
 
     assert not build_site(project / "mkdocs.yml").ok
+
+
+def test_ci_workflows_run_the_strict_check_in_their_annotation_format():
+    import yaml
+
+    from conftest import ROOT
+
+    github = yaml.safe_load((ROOT / ".github" / "workflows" / "check.yml").read_text(encoding="utf-8"))
+    steps = [s.get("run", "") for s in github["jobs"]["check-and-build"]["steps"]]
+    assert any("kb check --strict --format github" in s for s in steps)
+    assert any("kb build --strict" in s for s in steps)
+    upload = next(s for s in github["jobs"]["check-and-build"]["steps"] if "upload-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"] == "site/"
+    gitlab = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert any("kb check --strict --format gitlab > gl-code-quality-report.json" in s for s in gitlab["check"]["script"])
+    assert gitlab["check"]["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+    assert gitlab["build"]["artifacts"]["paths"] == ["site/"]
+    for template in (ROOT / ".github" / "PULL_REQUEST_TEMPLATE.md",
+                     ROOT / ".gitlab" / "merge_request_templates" / "Default.md"):
+        text = template.read_text(encoding="utf-8")
+        assert text.count("- [ ]") >= 5 and "checked" in text and "待填写" in text
+
+
+def test_new_refuses_an_id_any_kind_already_uses(tmp_path):
+    catalog = tmp_path / "catalog"
+    shutil.copytree(FIXTURES / "valid" / "catalog", catalog)
+    result = run("new", "project", "wangge-bihuan", "--catalog", str(catalog))
+    assert result.exit_code == 2 and "已被" in result.output
+    assert not (catalog / "projects" / "wangge-bihuan.yml").exists()
+
+
+def test_new_leaves_review_checked_for_the_editor(tmp_path):
+    catalog = tmp_path / "catalog"
+    shutil.copytree(FIXTURES / "valid" / "catalog", catalog)
+    run("new", "practice", "xin-jilu", "--catalog", str(catalog))
+    text = (catalog / "practices" / "xin-jilu.yml").read_text(encoding="utf-8")
+    assert "  # checked: 待填写" in text and "\n  checked:" not in text
+    codes = {p.code for p in check_catalog(catalog).problems if "xin-jilu" in p.file}
+    assert "placeholder" in codes

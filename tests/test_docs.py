@@ -49,3 +49,38 @@ def test_every_dependency_says_why_it_is_there():
     for requirement in deps:
         name = re.split(r"[<>=!\[ ]", requirement)[0]
         assert re.search(rf"\b{re.escape(name)}\b", README, re.I), name
+
+
+EDITING = (ROOT / "content" / "editing.md").read_text(encoding="utf-8")
+PROBLEM_CALL = re.compile(r'(?:\.problem|Problem|_flag|fail)\((?:[^()]|\([^()]*\))*?"([a-z]+(?:-[a-z]+)*)"')
+
+
+def emitted_codes() -> set[str]:
+    """Every problem code the checker can emit: literal codes in the generator's problem calls, the
+    codes it composes (old-<field>, <part>-fields, pydantic's custom errors), and every code the
+    fixtures produce."""
+    from generator.check import LEGACY_FIELDS
+
+    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "generator").rglob("*.py"))
+    codes = set(PROBLEM_CALL.findall(source)) - {"msg"}
+    codes |= {f"old-{field}" for field in LEGACY_FIELDS}
+    codes |= {f"{name.split('_')[0]}-fields" for name in re.findall(r'PydanticCustomError\(\s*"(\w+)"', source)
+              if name.startswith(("source_", "figure_"))}
+    codes |= {name.replace("_", "-") for name in re.findall(r'PydanticCustomError\(\s*"(\w+)"', source)
+              if not name.startswith(("source_", "figure_"))}
+    for expected in (ROOT / "tests" / "fixtures").glob("*/expected.txt"):
+        codes |= set(re.findall(r"\[([a-z-]+)\]$", expected.read_text(encoding="utf-8"), re.M))
+    return codes
+
+
+def test_editing_guide_explains_every_problem_code():
+    documented = set(re.findall(r"^\| `([a-z-]+)` \|", EDITING, re.M))
+    assert len(emitted_codes()) > 50
+    assert sorted(emitted_codes() - documented) == []
+    assert sorted(documented - emitted_codes()) == []  # no stale rows either
+
+
+def test_editing_guide_covers_the_editor_workflow():
+    for heading in ("准备环境（一条命令）", "新增一条记录", "地区", "治理模式", "出处", "成效与数字", "问题代码一览"):
+        assert f"## {heading}" in EDITING, heading
+    assert "make serve" in EDITING and "KB_ARCHIVE" in EDITING and "archive_dir" in EDITING

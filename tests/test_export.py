@@ -28,7 +28,7 @@ def test_csv_has_a_bom_header_and_one_row_per_record(catalog):
     assert tuple(table[0]) == COLUMNS
     assert [row["编号"] for row in table] == [r.id for r in catalog.records]
     row = next(r for r in table if r["编号"] == "wangge-bihuan")
-    assert row["所属地区"] == "示例省 › 示例市 › 示例区" and row["治理模式"] == "网格化、党建引领"
+    assert row["所属地区"] == "示例省 › 示例市 › 示例区" and row["主要治理模式"] == "网格化" and row["其他治理模式"] == "党建引领"
 
 
 def test_spreadsheet_cells_never_start_a_formula(catalog):

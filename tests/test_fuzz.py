@@ -70,7 +70,8 @@ def test_arbitrary_yaml_never_crashes_check(tmp_path, value):
 
 
 @FUZZ
-@given(st.sampled_from(["kind", "year", "tags", "models", "measures", "source", "related", "id", "review"]),
+@given(st.sampled_from(["kind", "year", "tags", "model", "secondary_models", "measures", "sources", "outcomes",
+                        "further_regions", "related", "id", "review"]),
        yaml_values)
 def test_any_value_in_any_field_never_crashes_check(tmp_path, field, value):
     data = yaml.safe_load(RECORD_TEXT)

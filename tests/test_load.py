@@ -117,3 +117,16 @@ def test_nesting_is_refused_while_reading_in_time_linear_in_the_file():
     for _ in range(5000):  # the walker itself never recurses
         deep = [deep, "x"]
     assert len(list(iter_strings(deep))) == 5000
+
+
+def test_a_wrongly_indented_list_item_is_one_problem_that_says_so():
+    text = "regions:\n  - id: x\n    name: X\n    children:\n    - id: y\n    name: Y\n    level: 县\n"
+    loaded, problems = parse_yaml(text, "regions.yml")
+    assert loaded is None and len(problems) == 1
+    assert (problems[0].line, problems[0].code) == (6, "yaml-duplicate-key") and "缩进" in problems[0].hint
+
+
+def test_an_unquoted_percent_sign_says_to_quote_it():
+    _, problems = parse_yaml("outcomes:\n  - statement: 满意率98%\n    unit: %\n", "x.yml")
+    assert [(p.line, p.col, p.message, p.hint) for p in problems] == [
+        (3, 11, "YAML 语法错误:值不能以“%”开头", '请给值加英文引号,如 unit: "%"')]

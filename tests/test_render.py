@@ -213,3 +213,33 @@ def test_markdown_too_big_to_render_quickly_is_shown_as_plain_text():
         assert out.startswith("    ") and "\\" not in out  # an indented code block, nothing to parse
     assert renderer._markdown_field("[原文](https://example.org/a)", "practices/x.md", set()) == (
         "[原文](https://example.org/a)")
+
+
+@pytest.mark.parametrize("fields, text", [
+    ({"value": 1800, "qualifier": "余", "unit": "人"}, "1800余人"),
+    ({"value": 30, "qualifier": "约", "unit": "%"}, "约30%"),
+    ({"value": 5, "qualifier": "超过", "unit": "万元"}, "超过5万元"),
+    ({"low": 10, "high": 20, "unit": "个"}, "10–20个"),
+    ({"value": 73.7, "qualifier": "余", "unit": "万人"}, "73.7万余人"),
+    ({"value": 20, "qualifier": "余", "unit": "万人次"}, "20余万人次"),
+])
+def test_qualified_figures_read_as_chinese_prose(fields, text):
+    from generator.render import amount_text
+    from generator.schema import Amount
+
+    assert amount_text(Amount(**fields)) == text
+
+
+def test_a_figure_is_marked_inside_its_statement_not_repeated():
+    from generator.render import figure_markdown
+    from generator.schema import Figure
+
+    inside = Figure(statement="化解矛盾纠纷1800余件", value=1800, qualifier="余", unit="件", year=2021)
+    assert figure_markdown(inside) == "化解矛盾纠纷**1800**余件(2021年)"
+    ranged = Figure(statement="每村配10至20名调解员", low=10, high=20, unit="名", year=2019, year_end=2021)
+    assert figure_markdown(ranged) == "每村配**10**至**20**名调解员(2019—2021年)"
+    several = Figure(statement="群众满意率98.5%,知晓率96%", figures=[
+        {"label": "满意率", "value": 98.5, "unit": "%"}, {"label": "知晓率", "value": 96, "unit": "%"}])
+    assert figure_markdown(several) == r"群众满意率**98\.5**%,知晓率**96**%"
+    unspoken = Figure(statement="调解周期明显缩短", value=2, unit="小时", qualifier="不足")
+    assert figure_markdown(unspoken) == "调解周期明显缩短(不足2小时)"

@@ -57,9 +57,12 @@ def test_model_pages_list_exactly_their_records(built):
 
 
 def test_region_pages_list_exactly_the_records_of_their_subtree(built):
+    """A record counts for its own region, for the further regions it names (发源地, 推广地), and
+    for every region above them."""
     site, catalog = built
     for region_id in catalog.regions:
-        expected = {r.id for r in catalog.records if region_id in [n.id for n in catalog.region_path(r.region)]}
+        expected = {r.id for r in catalog.records
+                    if any(region_id in [n.id for n in catalog.region_path(own)] for own in r.region_ids)}
         if not expected:  # a region without records keeps its data but gets no page to land on
             assert not (site / "regions" / region_id).exists()
             continue
@@ -210,3 +213,19 @@ def test_site_is_readable_by_others_and_replaced_in_one_step(tmp_path, monkeypat
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode == (0o755 if path.is_dir() else 0o644), (path, oct(mode))
     assert not [p for p in project.iterdir() if p.name.startswith(".site-")]
+
+
+def test_figures_are_marked_inside_their_statement_on_record_pages(built):
+    site, catalog = built
+    for record in catalog.records:
+        figures = [*getattr(record, "coverage", ()), *getattr(record, "outcomes", ())]
+        if not figures:
+            continue
+        page = soup(site, Catalog.url_of(record))
+        items = [li for block in page.select(".kb-figures") for li in block.select("li")]
+        assert len(items) == len(figures), record.id
+        assert not page.select(".kb-figures table")  # a list: nothing to scroll sideways on a phone
+        for item, figure in zip(items, figures):
+            assert item.get_text().startswith(" ".join(figure.statement.split())), record.id
+            if figure.value is not None and f"{figure.value:g}" in figure.statement:
+                assert f"{figure.value:g}" in [s.get_text() for s in item.select("strong")], record.id

@@ -50,10 +50,11 @@ class Catalog:
     top_regions: tuple[str, ...]
     glossary: tuple[Term, ...]
     _links: Mapping[str, tuple[Link, ...]] = field(repr=False)
+    thesaurus: tuple = ()  # SynonymGroup, from the optional catalog/thesaurus.yml
 
     @classmethod
     def assemble(cls, records: list[RecordBase], files: dict[str, str], models: list[GovernanceModel],
-                 regions: list[Region], glossary: list[Term]) -> "Catalog":
+                 regions: list[Region], glossary: list[Term], thesaurus: tuple = ()) -> "Catalog":
         nodes: dict[str, RegionNode] = {}
 
         def walk(region: Region, parent: str | None) -> None:
@@ -80,6 +81,7 @@ class Catalog:
             top_regions=tuple(r.id for r in regions),
             glossary=tuple(glossary),
             _links=MappingProxyType(unique),
+            thesaurus=tuple(thesaurus),
         )
 
     # --- lookups ---------------------------------------------------------------------------

@@ -25,6 +25,9 @@ from .schema import (
     RECORD_MODELS,
     REFERENCE_FILES,
     GlossaryFile,
+    OPTIONAL_REFERENCE_FILES,
+    SynonymGroup,
+    ThesaurusFile,
     GovernanceModel,
     ModelsFile,
     RecordBase,
@@ -332,6 +335,8 @@ def _source_key_problems(record: RecordBase, loaded: LoadedFile) -> list[Problem
 def _load_reference(root: Path, name: str, base: Path) -> tuple[Any, LoadedFile | None, list[Problem]]:
     path = root / name
     display = _display(path, base)
+    if not path.exists() and name in OPTIONAL_REFERENCE_FILES:
+        return None, None, []
     if not path.exists():
         return None, None, [Problem(display, 1, 1, "", "missing-file", f"缺少参考数据文件 {name}",
                                     "请从仓库恢复该文件")]
@@ -370,6 +375,7 @@ class CheckedFiles:
     problems: list[Problem]
     notes: tuple[str, ...] = ()  # information for the editor that is not a problem (printed, not counted)
     archive_checked: int = 0  # records whose numbers were compared with their archived originals
+    thesaurus: tuple[SynonymGroup, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -399,6 +405,10 @@ def check_files(root: Path, base: Path | None = None, archive: Path | None = Non
     problems += found
     glossary_file, glossary_loaded, found = _load_reference(root, "glossary.yml", base)
     problems += found
+    thesaurus_file, thesaurus_loaded, found = _load_reference(root, "thesaurus.yml", base)
+    problems += found
+    if isinstance(thesaurus_file, ThesaurusFile):
+        problems += _thesaurus_problems(thesaurus_file, thesaurus_loaded)
 
     model_ids: set[str] = set()
     if isinstance(models_file, ModelsFile):
@@ -478,7 +488,29 @@ def check_files(root: Path, base: Path | None = None, archive: Path | None = Non
         tuple(regions_file.regions) if isinstance(regions_file, RegionsFile) else (),
         tuple(glossary_file.terms) if isinstance(glossary_file, GlossaryFile) else (),
         problems, tuple(notes), archive_checked,
+        tuple(thesaurus_file.groups) if isinstance(thesaurus_file, ThesaurusFile) else (),
     )
+
+
+def _thesaurus_problems(thesaurus: ThesaurusFile, loaded: LoadedFile) -> list[Problem]:
+    """A phrase listed twice (in one group or two) or too short to be a search word."""
+    from .search.text import normalise
+
+    problems, seen = [], {}
+    for g, group in enumerate(thesaurus.groups):
+        for path, word in [(("groups", g, "preferred"), group.preferred),
+                           *((("groups", g, "synonyms", k), w) for k, w in enumerate(group.synonyms))]:
+            key = normalise(word.strip())
+            if len(key) < 2:
+                problems.append(loaded.problem(path, "short-synonym", f"近义词“{word}”太短",
+                                               "近义词至少两个字,单字会匹配太多记录"))
+            elif key in seen:
+                where = "本组" if seen[key] == g else f"第 {seen[key] + 1} 组"
+                problems.append(loaded.problem(path, "duplicate-synonym", f"近义词“{word}”重复(已见于{where})",
+                                               "每个说法只列一次;意思相同的两组请合并"))
+            else:
+                seen[key] = g
+    return problems
 
 
 def _near_duplicates(records: list[tuple[RecordBase, LoadedFile]]) -> list[Problem]:

@@ -22,7 +22,7 @@ def check_catalog(root: Path, base: Path | None = None, archive: Path | None = N
     if not checked.ok:
         return CheckResult(None, checked.problems, checked.notes, checked.archive_checked)
     catalog = Catalog.assemble(list(checked.records), dict(checked.files), list(checked.models),
-                               list(checked.regions), list(checked.glossary))
+                               list(checked.regions), list(checked.glossary), checked.thesaurus)
     return CheckResult(catalog, checked.problems, checked.notes, checked.archive_checked)
 
 

@@ -441,11 +441,25 @@ class GlossaryFile(Strict):
     terms: list[Term] = Field(min_length=1, description="术语列表")
 
 
+class SynonymGroup(Strict):
+    """一组近义词:检索其中任何一个词,也检索其余各词。"""
+
+    preferred: Text = Field(description="首选词,如“群防群治”")
+    synonyms: list[Text] = Field(min_length=1, description="同义的其他说法,如“群防群控”")
+    basis: Optional[Text] = Field(default=None, description="依据:哪些记录或术语用了这些说法")
+
+
+class ThesaurusFile(Strict):
+    groups: list[SynonymGroup] = Field(default_factory=list, description="近义词组")
+
+
 REFERENCE_FILES: dict[str, type[Strict]] = {
     "models.yml": ModelsFile,
     "regions.yml": RegionsFile,
     "glossary.yml": GlossaryFile,
+    "thesaurus.yml": ThesaurusFile,
 }
+OPTIONAL_REFERENCE_FILES = frozenset({"thesaurus.yml"})
 
 
 def json_schemas() -> dict[str, dict]:

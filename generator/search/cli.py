@@ -4,6 +4,7 @@ record by content hash. The only module that imports whoosh."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Sequence
 
@@ -11,6 +12,7 @@ from whoosh.analysis import Token as _Token, Tokenizer as _Tokenizer
 
 from ..catalog import Catalog
 from .fields import FIELD_WEIGHTS, content_hash, plain_markdown, record_fields
+from .query import Engine
 from .text import Analyzer, analyzer_for, catalog_analyzer, dictionary_hash
 
 # --- the command line's whoosh index ------------------------------------------------------------
@@ -83,6 +85,7 @@ class WhooshIndex:
         self.analyzer = analyzer or catalog_analyzer(catalog)
         self.dict_hash = dictionary_hash(self.analyzer.terms)
         self.updated: list[str] = []
+        self.last = None  # the last query's Result (its words and the near-synonyms searched)
         self.removed: list[str] = []
         self._index = None
 
@@ -142,18 +145,36 @@ class WhooshIndex:
         self._index = ix
         return self
 
+    @cached_property
+    def _engine(self):
+        from .fields import Corpus
+        from .site import record_postings
+        from .thesaurus import catalog_synonyms
+
+        corpus = Corpus(self.catalog, self.analyzer)
+        return Engine(record_postings(corpus), len(corpus.docs), catalog_synonyms(self.catalog)), \
+            [d.id for d in corpus.docs]
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine[0]
+
+    @property
+    def engine_ids(self) -> list[str]:
+        return self._engine[1]
+
     def search(self, query: str, *, models: Sequence[str] = (), kinds: Sequence[str] = (),
                region: str | None = None, years: Sequence[int] = (), limit: int = 20) -> list[Hit]:
         from whoosh import highlight, query as q, scoring
 
         if self._index is None:
             self.open()
-        terms = self.analyzer.query_terms(query)
-        if not terms:
+        result = self.engine.search(query)
+        self.last = result
+        ranked = [self.engine_ids[d] for d, _ in result.ranked]
+        if not ranked:
             return []
-        fields = ("title", "meta", "summary", "body")
-        clauses = [q.Or([q.Term(f, t, boost=FIELD_WEIGHTS[f]) for f in fields]) for t in terms]
-        main = q.And(clauses)
+        score = {self.engine_ids[d]: s for d, s in result.ranked}
         filters = []
         if models:
             filters.append(q.Or([q.Term("models", m) for m in models]))
@@ -163,13 +184,20 @@ class WhooshIndex:
             filters.append(q.Or([q.Term("region", r) for r in self.catalog.region_and_descendants(region)]))
         if years:
             filters.append(q.Or([q.NumericRange("year", y, y) for y in years]))
-        wanted = q.And([main, *filters]) if filters else main
+        # whoosh holds the stored fields and applies the filters; matching and ranking are the
+        # shared query semantics (generator.search.query), the same as the site's worker.
+        ids = q.Or([q.Term("id", rid) for rid in ranked])
+        wanted = q.And([ids, *filters]) if filters else ids
+        highlight_terms = [t for w in result.words for terms, _ in w.alts for t in terms]
+        marks = q.Or([q.Term(f, t) for f in ("title", "summary", "body") for t in dict.fromkeys(highlight_terms)])
         out = []
         with self._index.searcher(weighting=scoring.BM25F()) as searcher:
-            results = searcher.search(wanted, limit=None)
+            results = searcher.search(wanted, limit=None, terms=True)
+            results.q = marks
             results.fragmenter = highlight.ContextFragmenter(maxchars=120, surround=40)
             results.formatter = _mark_formatter()
-            hits = sorted(results, key=lambda h: (-round(h.score, 9), h["id"]))[:limit]
+            order = {rid: k for k, rid in enumerate(ranked)}
+            hits = sorted(results, key=lambda h: order[h["id"]])[:limit]
             for hit in hits:
                 snippet = ""
                 for name in ("summary", "body", "title"):
@@ -181,7 +209,7 @@ class WhooshIndex:
                 region_id = hit["region"]
                 out.append(Hit(hit["id"], hit["kind"], hit["title"], region_id,
                                self.catalog.regions[region_id].name, hit.get("year"),
-                               hit["models"].split(","), hit.score, " ".join(snippet.split())))
+                               hit["models"].split(","), score[hit["id"]], " ".join(snippet.split())))
         return out
 
 

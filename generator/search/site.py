@@ -36,7 +36,9 @@ from typing import Mapping, Sequence
 from ..schema import KIND_NAMES
 from .fields import FIELD_WEIGHTS, Corpus
 from .related import similar_records
-from .text import STOPWORDS, Analyzer, analyzer_for, domain_terms, t2s_map, write_user_dict
+from .thesaurus import catalog_synonyms
+from .query import PARAMS
+from .text import Analyzer, analyzer_for, domain_terms, t2s_map, write_user_dict
 
 SHARD_BYTES = 48 * 1024  # target raw size of one shard
 MAX_SHARDS = 512
@@ -71,7 +73,7 @@ def _teaser(text: str, limit: int = 160) -> str:
 
 
 def build(corpus: Corpus, urls: Mapping[str, str], pages: Sequence[PageEntry],
-          material_config: Mapping) -> dict[str, bytes]:
+          material_config: Mapping, synonyms: Mapping[str, list[str]] | None = None) -> dict[str, bytes]:
     """Every file of the site's search index, by path under the site folder."""
     analyzer: Analyzer = corpus.analyzer
     catalog = corpus.catalog
@@ -91,33 +93,7 @@ def build(corpus: Corpus, urls: Mapping[str, str], pages: Sequence[PageEntry],
                       "text": html.escape(_teaser(page.text), quote=False)})
         fields.append({"title": Counter(analyzer.tokens(page.title)), "body": Counter(analyzer.tokens(page.text))})
 
-    # BM25 per field, summed with the field weights: a word in the title outweighs the same word
-    # repeated in the body, and a long record is not favoured for being long.
-    n = len(fields)
-    df: Counter[str] = Counter()
-    length_sum: Counter[str] = Counter()
-    field_docs: Counter[str] = Counter()
-    for doc_fields in fields:
-        df.update(set().union(*map(set, doc_fields.values())))
-        for name, counts in doc_fields.items():
-            length_sum[name] += sum(counts.values())
-            field_docs[name] += 1
-    avg = {name: (length_sum[name] / field_docs[name]) or 1.0 for name in field_docs}
-    postings: dict[str, list[int]] = {}
-    last: dict[str, int] = {}
-    for d, doc_fields in enumerate(fields):
-        scores: Counter[str] = Counter()
-        for name, counts in doc_fields.items():
-            norm = K1 * (1 - B + B * sum(counts.values()) / avg[name])
-            for term, tf in counts.items():
-                scores[term] += FIELD_WEIGHTS[name] * tf * (K1 + 1) / (tf + norm)
-        factor = 1.0 if d < records else PAGE_WEIGHT
-        for term in sorted(scores):
-            idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
-            weight = max(1, round(scores[term] * idf * factor * 10))
-            plist = postings.setdefault(term, [])
-            plist += [d - last.get(term, 0), weight]
-            last[term] = d
+    postings = bm25_postings(fields, records)
 
     total = sum(len(t) * 3 + 6 * len(p) for t, p in postings.items())
     shards = max(1, min(MAX_SHARDS, math.ceil(total / SHARD_BYTES)))
@@ -134,10 +110,56 @@ def build(corpus: Corpus, urls: Mapping[str, str], pages: Sequence[PageEntry],
     files[WORKER_PATH] = worker_source().encode("utf-8")
     version = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()[:12]
     config = dict(material_config)
-    config["kb"] = {"shards": shards, "version": version, "stop": sorted(STOPWORDS)}
+    config["kb"] = {"shards": shards, "version": version, "records": records, "query": PARAMS,
+                    "synonyms": dict(synonyms or {}), "kinds": [KIND_NAMES[catalog.by_id[d.id].kind] for d in corpus.docs]}
     index = {"config": config, "docs": table}
     files["search/search_index.json"] = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return files
+
+
+def bm25_postings(fields: Sequence[Mapping[str, Counter]], records: int) -> dict[str, list[int]]:
+    """Delta-encoded postings {term: [doc delta, weight, ...]} of BM25 per field, summed with the
+    field weights: a word in the title outweighs the same word repeated in the body, and a long
+    record is not favoured for being long. Document frequencies and average lengths are taken over
+    the first `records` documents (the records) only, so a record's weights are the same on the site
+    (records, then pages) as in `kb search` (records only); pages are weighted with the records' idf."""
+    n = records
+    df: Counter[str] = Counter()
+    length_sum: Counter[str] = Counter()
+    field_docs: Counter[str] = Counter()
+    page_sum: Counter[str] = Counter()
+    page_docs: Counter[str] = Counter()
+    for d, doc_fields in enumerate(fields):
+        if d < records:
+            df.update(set().union(*map(set, doc_fields.values())))
+        for name, counts in doc_fields.items():
+            (length_sum if d < records else page_sum)[name] += sum(counts.values())
+            (field_docs if d < records else page_docs)[name] += 1
+    avg = {name: (length_sum[name] / field_docs[name]) or 1.0 for name in field_docs}
+    page_avg = {name: (page_sum[name] / page_docs[name]) or 1.0 for name in page_docs}
+    postings: dict[str, list[int]] = {}
+    last: dict[str, int] = {}
+    for d, doc_fields in enumerate(fields):
+        scores: Counter[str] = Counter()
+        averages = avg if d < records else page_avg
+        for name, counts in doc_fields.items():
+            norm = K1 * (1 - B + B * sum(counts.values()) / averages.get(name, 1.0))
+            for term, tf in counts.items():
+                scores[term] += FIELD_WEIGHTS[name] * tf * (K1 + 1) / (tf + norm)
+        factor = 1.0 if d < records else PAGE_WEIGHT
+        for term in sorted(scores):
+            idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
+            weight = max(1, round(scores[term] * idf * factor * 10))
+            plist = postings.setdefault(term, [])
+            plist += [d - last.get(term, 0), weight]
+            last[term] = d
+    return postings
+
+
+def record_postings(corpus: Corpus) -> dict[str, list[int]]:
+    """The records' postings exactly as the site's index holds them (`kb search` ranks with these)."""
+    return bm25_postings([{name: Counter(tokens) for name, tokens in doc.tokens.items()} for doc in corpus.docs],
+                         len(corpus.docs))
 
 
 def worker_source() -> str:
@@ -158,7 +180,8 @@ class SiteSearch:
         self.dict_path = write_user_dict(self.terms, Path(cache_dir) / "userdict.txt")
         self.corpus = Corpus(catalog, analyzer_for(tuple(self.terms)))
         self.similar = similar_records(self.corpus)
+        self.synonyms = catalog_synonyms(catalog)
 
     def files(self, urls: Mapping[str, str], material_index: Mapping) -> dict[str, bytes]:
         pages = entries_from_material(material_index.get("docs", []))
-        return build(self.corpus, urls, pages, material_index.get("config", {}))
+        return build(self.corpus, urls, pages, material_index.get("config", {}), self.synonyms)

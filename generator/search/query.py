@@ -357,3 +357,16 @@ def pieces(text: str) -> list[str]:
     if cur:
         out.append(cur)
     return out
+
+
+def suggestions(query: str, names: Sequence[str], limit: int = 6, stop: Sequence[str] = PARAMS["stop"]) -> list[str]:
+    """What an empty result suggests: the names (glossary terms, models) sharing the most distinct
+    characters with the query, in their given order on ties (the worker does the same)."""
+    stops = set(stop)
+    chars = {c for c in normalise(query) if is_han(c) and c not in stops}
+    scored = []
+    for k, name in enumerate(names):
+        n = len({c for c in name if c in chars})
+        if n:
+            scored.append((-n, k, name))
+    return [name for _, _, name in sorted(scored)[:limit]]

@@ -111,7 +111,7 @@ def build(corpus: Corpus, urls: Mapping[str, str], pages: Sequence[PageEntry],
     version = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()[:12]
     config = dict(material_config)
     config["kb"] = {"shards": shards, "version": version, "records": records, "query": PARAMS,
-                    "synonyms": dict(synonyms or {}), "kinds": [KIND_NAMES[catalog.by_id[d.id].kind] for d in corpus.docs]}
+                    "synonyms": dict(synonyms or {}), "suggest": suggestion_entries(pages), "kinds": [KIND_NAMES[catalog.by_id[d.id].kind] for d in corpus.docs]}
     index = {"config": config, "docs": table}
     files["search/search_index.json"] = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return files
@@ -160,6 +160,14 @@ def record_postings(corpus: Corpus) -> dict[str, list[int]]:
     """The records' postings exactly as the site's index holds them (`kb search` ranks with these)."""
     return bm25_postings([{name: Counter(tokens) for name, tokens in doc.tokens.items()} for doc in corpus.docs],
                          len(corpus.docs))
+
+
+SUGGEST = re.compile(r"^(glossary/(index\.html)?#[^/]+|models/[^/#]+(/|\.html))$")
+
+
+def suggestion_entries(pages: Sequence[PageEntry]) -> list[list[str]]:
+    """[name, location] of each glossary term and model page: what an empty result suggests."""
+    return [[p.title, p.location] for p in pages if SUGGEST.match(p.location) and p.title]
 
 
 def worker_source() -> str:

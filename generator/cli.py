@@ -141,7 +141,7 @@ def _build_is_strict(catalog_dir: Path) -> bool:
 
 @main.command()
 @click.option("--kind", type=click.Choice(["record", *[f"{f}/*.yml" for f in KIND_FOLDERS.values()],
-                                           "models.yml", "regions.yml", "glossary.yml"]),
+                                           "models.yml", "regions.yml", "glossary.yml", "thesaurus.yml"]),
               default="record", show_default=True, help="输出哪一种文件的 JSON Schema。")
 def schema(kind: str) -> None:
     """输出 JSON Schema,供编辑器(如 VS Code 的 YAML 插件)校验和补全。"""

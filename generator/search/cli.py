@@ -192,7 +192,7 @@ class WhooshIndex:
         marks = q.Or([q.Term(f, t) for f in ("title", "summary", "body") for t in dict.fromkeys(highlight_terms)])
         out = []
         with self._index.searcher(weighting=scoring.BM25F()) as searcher:
-            results = searcher.search(wanted, limit=None, terms=True)
+            results = searcher.search(wanted, limit=None)
             results.q = marks
             results.fragmenter = highlight.ContextFragmenter(maxchars=120, surround=40)
             results.formatter = _mark_formatter()

@@ -243,7 +243,7 @@ async function rank(query) {
   })
   if (extra) await load(extra)
   var list = words(pieces)
-  if (!list.length) return { words: list, ranked: [] }
+  if (!list.length) return { words: list, ranked: [], scores: [] }
   var scores = list.map(wordScores)
   var longer = list.some(function (w) { return w.text.length >= 2 })
   var weights = list.map(function (w, k) {
@@ -269,7 +269,7 @@ async function rank(query) {
     ranked.push([d, cover * cover * raw])
   })
   ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0] })
-  return { words: list, ranked: ranked }
+  return { words: list, ranked: ranked, scores: scores }
 }
 
 function normalise(query) {
@@ -324,12 +324,15 @@ async function search(query) {
   var also = []
   result.words.forEach(function (w) { w.also.forEach(function (a) { if (also.indexOf(a) < 0) also.push(a) }) })
   var items = result.ranked.map(function (pair) {
-    var d = pair[0], doc = docs[d], kind = kindOf(d)
+    var d = pair[0], doc = docs[d], kind = kindOf(d), matched = {}
+    // Material lists the words a hit lacks ("缺少:…") from this map
+    result.words.forEach(function (w, k) { if (w.kind !== "unknown") matched[w.text] = result.scores[k].has(d) })
     return [{
       location: doc.location,
       title: (kind ? '<span class="kb-kind">' + kind + "</span> " : "") + mark(doc.title),
       text: mark(doc.text),
-      score: pair[1]
+      score: pair[1],
+      terms: matched
     }]
   })
   return {

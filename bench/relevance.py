@@ -10,8 +10,12 @@ Engines:
   official would run it);
 - `site`: the built site in headless Chromium (Debian's /usr/bin/chromium), typing into the search
   box as a reader does, served from a loopback HTTP server.
+- `material`: Material's stock search (its lunr worker, `lang: zh` with jieba) on the same pages:
+  `kb materialise` writes the site source, plain `mkdocs build` builds it, and Chromium searches it
+  the same way.
 
     .venv/bin/python bench/relevance.py                 # both engines on catalog/
+    .venv/bin/python bench/relevance.py --engines cli,site,material  # the README's table
     .venv/bin/python bench/relevance.py --engines cli   # the command line only
     .venv/bin/python bench/relevance.py --json out.json # also write every ranking
 """
@@ -115,6 +119,20 @@ def build_site(target: Path) -> Path:
     return target
 
 
+def build_material(target: Path) -> Path:
+    """The same pages built by plain MkDocs with Material's own search (no catalog plugin)."""
+    source = target.parent / "material-source"
+    done = subprocess.run([KB, "materialise", str(source)], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"kb materialise failed:\n{done.stderr[-3000:]}")
+    mkdocs = str(Path(sys.executable).with_name("mkdocs"))
+    done = subprocess.run([mkdocs, "build", "--quiet", "--site-dir", str(target)], cwd=source, capture_output=True,
+                          text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"mkdocs build failed:\n{done.stderr[-3000:]}")
+    return target
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -179,7 +197,7 @@ def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--engines", default="cli,site", help="comma-separated: cli, site")
+    parser.add_argument("--engines", default="cli,site", help="comma-separated: cli, site, material")
     parser.add_argument("--catalog", type=Path, default=ROOT / "catalog")
     parser.add_argument("--site", type=Path, default=None, help="an already built site (else built here)")
     parser.add_argument("--json", type=Path, default=None, help="write every ranking and metric here")
@@ -194,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
             elif engine == "site":
                 site = args.site or build_site(Path(tmp) / "site")
                 rankings["site"] = site_rankings(queries, site)
+            elif engine == "material":
+                rankings["material"] = site_rankings(queries, build_material(Path(tmp) / "material"))
             else:
                 parser.error(f"unknown engine {engine!r}")
     results = {engine: score(queries, r) for engine, r in rankings.items()}

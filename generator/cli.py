@@ -299,12 +299,19 @@ def search_command(query: tuple[str, ...], catalog_dir: Path, models: tuple[str,
     if index.updated or index.removed:
         click.echo(f"检索索引已更新:{len(index.updated)} 条记录重新索引,{len(index.removed)} 条移除。", err=True)
     hits = index.search(text, models=models, kinds=kinds, region=region, years=years, limit=limit)
+    from .search.query import suggestions
+
+    also = index.last.also if index.last else []
+    suggest = [] if hits else suggestions(text, [t.term for t in catalog.glossary] + [m.name for m in catalog.models])
     if fmt == "json":
-        click.echo(json.dumps({"query": text, "count": len(hits), "results": [h.as_dict() for h in hits]},
-                              ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"query": text, "count": len(hits), "also": also, "suggest": suggest,
+                               "results": [h.as_dict() for h in hits]}, ensure_ascii=False, indent=2))
         return
+    if also:
+        click.echo("同时搜索了:" + "、".join(also), err=True)
     if not hits:
-        click.echo(f"没有找到与“{text}”匹配的记录。", err=True)
+        tip = ";可以试试:" + "、".join(suggest) if suggest else ""
+        click.echo(f"没有找到与“{text}”匹配的记录{tip}。", err=True)
         return
     from .schema import KIND_NAMES
 

@@ -6,11 +6,13 @@ import shutil
 from dataclasses import replace
 
 import pytest
+
 from bs4 import BeautifulSoup
 
 import generator.pipeline
 import generator.render
 from generator.build import build_site
+from generator.search.site import read_docs
 from generator.catalog import Catalog
 from generator.check import CheckResult, check_catalog
 from generator.load import load_yaml
@@ -95,8 +97,7 @@ def test_no_generated_file_holds_an_executable_bit_of_record_text(hostile_site):
     assert len(pages) > 10
     for path in pages:
         assert unsafe_bits(path.read_text(encoding="utf-8")) == [], path
-    index = json.loads((hostile_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    for doc in index["docs"]:  # Material's search inserts these as HTML
+    for doc in read_docs(hostile_site):  # Material's search inserts these as HTML
         assert unsafe_bits(doc["title"]) == [] and unsafe_bits(doc["text"]) == [], doc["location"]
 
 
@@ -109,8 +110,7 @@ def test_hostile_text_is_shown_literally_and_never_evaluated(hostile_site):
     text = article.get_text()
     assert "{{ 7*7 }}" in text and "{% raw %}" in text
     assert "<script>alert(6)</script>" in text  # visible as text
-    index = json.loads((hostile_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    texts = [BeautifulSoup(d["title"] + " " + d["text"], "html.parser").get_text() for d in index["docs"]]
+    texts = [BeautifulSoup(d["title"] + " " + d["text"], "html.parser").get_text() for d in read_docs(hostile_site)]
     texts += [BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").get_text() for p in hostile_site.rglob("*.html")]
     for text in texts:
         assert not re.search(r"(?<![\d.])49(?![\d])", text)

@@ -4,10 +4,10 @@
  * this worker replaces Material's lunr worker and answers the same messages (0 setup, 1 ready,
  * 2 query, 3 result), so the search box and result list are Material's own.
  *
- * The index is built by generator/search/site.py: a table of documents (sent by Material with the
- * setup message) and shards of postings, one file per (first character code mod N). A query loads
- * only the shards of its own characters, so what the browser fetches does not grow with the
- * catalogue, and nothing is built in the browser.
+ * The index is built by generator/search/site.py: shards of postings, one file per (first character
+ * code mod N), and the table of documents in pieces of a fixed number of rows. A query loads only
+ * the shards of its own characters and the pieces of the documents it lists, so no file the browser
+ * fetches grows with the catalogue, and nothing is built in the browser.
  *
  * Query handling is generator/search/query.py, step for step (its docstring is the specification;
  * the parameters come from there too, in config.kb.query): normalise, cut by longest match against
@@ -17,7 +17,7 @@
  */
 "use strict"
 
-var docs = []
+var pieces = {}
 var kb = null
 var P = null
 var shards = {}
@@ -29,6 +29,7 @@ var PIECES = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+/g
 var HAN1 = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/
 
 self.kbShard = function (id, terms) { shards[id] = terms }
+self.kbDocs = function (id, rows) { pieces[id] = rows }
 self.kbT2S = function (pairs) {
   for (var i = 0; i + 1 < pairs.length; i += 2) T2S[pairs[i]] = pairs[i + 1]
 }
@@ -294,9 +295,19 @@ function highlighter(terms) {
   return function (s) { return s.replace(re, "<mark>$&</mark>") }
 }
 
-function kindOf(d) {
-  if (d < kb.records) return kb.kinds[d]
-  return /(^|\/)glossary\//.test(docs[d].location) ? "术语" : ""
+// The table of documents comes in pieces of kb.per_piece rows [location, title, text, kind].
+function loadDocs(list) {
+  var want = [], seen = {}
+  list.forEach(function (d) {
+    var k = Math.floor(d / kb.per_piece)
+    if (!(k in pieces) && !seen[k]) { seen[k] = true; want.push(url("docs/" + k + ".js")) }
+  })
+  if (want.length) return importScripts.apply(self, want)
+}
+
+function docAt(d) {
+  var k = Math.floor(d / kb.per_piece), row = pieces[k][d - k * kb.per_piece]
+  return { location: row[0], title: row[1], text: row[2], kind: row[3] }
 }
 
 // Suggestions when nothing is found: glossary terms and models sharing the most characters with
@@ -323,8 +334,10 @@ async function search(query) {
   var mark = highlighter(Array.from(new Set(terms)))
   var also = []
   result.words.forEach(function (w) { w.also.forEach(function (a) { if (also.indexOf(a) < 0) also.push(a) }) })
-  var items = result.ranked.map(function (pair) {
-    var d = pair[0], doc = docs[d], kind = kindOf(d), matched = {}
+  var shown = result.ranked.slice(0, kb.max_results)
+  await loadDocs(shown.map(function (pair) { return pair[0] }))
+  var items = shown.map(function (pair) {
+    var d = pair[0], doc = docAt(d), kind = doc.kind, matched = {}
     // Material lists the words a hit lacks ("缺少:…") from this map
     result.words.forEach(function (w, k) { if (w.kind !== "unknown") matched[w.text] = result.scores[k].has(d) })
     return [{
@@ -356,7 +369,6 @@ function workerUrl() {
 
 async function handle(message) {
   if (message.type === 0) {
-    docs = message.data.docs
     kb = message.data.config.kb
     P = kb.query
     P.stop.forEach(function (w) { STOP[w] = true })

@@ -8,8 +8,11 @@ list, keyboard handling and highlighting stay Material's.
 
 What is written (all under `search/`):
 - `search_index.json`: Material's search configuration (its page highlighter reads the
-  separator) plus a compact table of documents (location, title, a one-line teaser) and
-  `config.kb` (number of shards, version, stop words).
+  separator) and `config.kb`: number of shards, version, the query parameters
+  (`generator.search.query.PARAMS`), the near-synonyms, the names an empty result suggests. Its
+  `docs` is empty: Material fetches this file whole, so it must not grow with the catalogue.
+- `kb/docs/<n>.js`: the table of documents (location, title, a one-line teaser, kind of page) in
+  pieces of DOCS_PER_PIECE rows; the worker loads the pieces of the documents it lists.
 - `kb/<n>.js`: the postings of every term whose first character's code is `n` modulo the number
   of shards: `{term: [doc delta, weight, ...]}` with BM25F weights computed here. A query loads only
   the shards of its own characters.
@@ -40,6 +43,9 @@ from .thesaurus import catalog_synonyms
 from .query import PARAMS
 from .text import Analyzer, analyzer_for, domain_terms, t2s_map, write_user_dict
 
+DOCS_PER_PIECE = 200  # documents per piece of the table (search/kb/docs/<n>.js), ~50 KB raw
+MAX_RESULTS = 100  # a result lists at most this many pages (Material shows them ten at a time)
+GLOSSARY = re.compile(r"^glossary/(index\.html)?#")
 SHARD_BYTES = 48 * 1024  # target raw size of one shard
 MAX_SHARDS = 512
 WORKER_PATH = "search/kb/worker.js"
@@ -85,12 +91,13 @@ def build(corpus: Corpus, urls: Mapping[str, str], pages: Sequence[PageEntry],
         year = f" · {record.year}年" if record.year is not None else ""
         teaser = f"{KIND_NAMES[record.kind]} · {region}{year} — {record.summary}"
         table.append({"location": urls[doc.id], "title": html.escape(record.title, quote=False),
-                      "text": html.escape(_teaser(teaser), quote=False)})
+                      "text": html.escape(_teaser(teaser), quote=False), "kind": KIND_NAMES[record.kind]})
         fields.append({name: Counter(tokens) for name, tokens in doc.tokens.items()})
     records = len(table)
     for page in pages:
+        kind = "术语" if GLOSSARY.match(page.location) else ""
         table.append({"location": page.location, "title": html.escape(page.title, quote=False),
-                      "text": html.escape(_teaser(page.text), quote=False)})
+                      "text": html.escape(_teaser(page.text), quote=False), "kind": kind})
         fields.append({"title": Counter(analyzer.tokens(page.title)), "body": Counter(analyzer.tokens(page.text))})
 
     postings = bm25_postings(fields, records)
@@ -105,14 +112,20 @@ def build(corpus: Corpus, urls: Mapping[str, str], pages: Sequence[PageEntry],
     for i, terms in grouped.items():
         body = json.dumps(terms, ensure_ascii=False, separators=(",", ":"))
         files[f"search/kb/{i}.js"] = f"kbShard({i},{body})\n".encode("utf-8")
+    # The table of documents in pieces: a result loads only the pieces of the documents it lists.
+    for k in range(0, max(1, len(table)), DOCS_PER_PIECE):
+        rows = [[d["location"], d["title"], d["text"], d["kind"]] for d in table[k:k + DOCS_PER_PIECE]]
+        body = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+        files[f"search/kb/docs/{k // DOCS_PER_PIECE}.js"] = f"kbDocs({k // DOCS_PER_PIECE},{body})\n".encode("utf-8")
     pairs = "".join(k + v for k, v in sorted(t2s_map().items()))
     files["search/kb/t2s.js"] = f"kbT2S({json.dumps(pairs, ensure_ascii=False)})\n".encode("utf-8")
     files[WORKER_PATH] = worker_source().encode("utf-8")
     version = hashlib.sha256(b"".join(files[k] for k in sorted(files))).hexdigest()[:12]
     config = dict(material_config)
     config["kb"] = {"shards": shards, "version": version, "records": records, "query": PARAMS,
-                    "synonyms": dict(synonyms or {}), "suggest": suggestion_entries(pages), "kinds": [KIND_NAMES[catalog.by_id[d.id].kind] for d in corpus.docs]}
-    index = {"config": config, "docs": table}
+                    "synonyms": dict(synonyms or {}), "suggest": suggestion_entries(pages, catalog, urls),
+                    "per_piece": DOCS_PER_PIECE, "max_results": MAX_RESULTS}
+    index = {"config": config, "docs": []}  # Material sends this to the worker; the table is in pieces
     files["search/search_index.json"] = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return files
 
@@ -162,12 +175,26 @@ def record_postings(corpus: Corpus) -> dict[str, list[int]]:
                          len(corpus.docs))
 
 
+def read_docs(site_dir: Path) -> list[dict]:
+    """The table of documents of a built site, from its pieces (for tests and tools)."""
+    out = []
+    folder = Path(site_dir) / "search" / "kb" / "docs"
+    for k in range(len(list(folder.glob("*.js")))):
+        text = (folder / f"{k}.js").read_text(encoding="utf-8")
+        body = text[text.index(",") + 1: text.rindex(")")]
+        out += [{"location": r[0], "title": r[1], "text": r[2], "kind": r[3]} for r in json.loads(body)]
+    return out
+
+
 SUGGEST = re.compile(r"^(glossary/(index\.html)?#[^/]+|models/[^/#]+(/|\.html))$")
 
 
-def suggestion_entries(pages: Sequence[PageEntry]) -> list[list[str]]:
+def suggestion_entries(pages: Sequence[PageEntry], catalog, urls: Mapping[str, str]) -> list[list[str]]:
     """[name, location] of each glossary term and model page: what an empty result suggests."""
-    return [[p.title, p.location] for p in pages if SUGGEST.match(p.location) and p.title]
+    out = [[p.title, p.location] for p in pages if SUGGEST.match(p.location) and p.title]
+    directory = not any(u.endswith(".html") for u in urls.values())
+    out += [[m.name, f"models/{m.id}/" if directory else f"models/{m.id}.html"] for m in catalog.models]
+    return out
 
 
 def worker_source() -> str:

@@ -100,7 +100,7 @@ def timed_build(folder: Path, config: str, site: Path) -> float:
 
 
 def search_bytes(site: Path) -> tuple[int, int, int]:
-    files = [site / "search" / "search_index.json", *sorted((site / "search" / "kb").glob("*.js"))]
+    files = [site / "search" / "search_index.json", *sorted((site / "search" / "kb").rglob("*.js"))]
     raw = sum(f.stat().st_size for f in files)
     gz = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
     return raw, gz, len(files)

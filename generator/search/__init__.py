@@ -10,12 +10,17 @@
 - `record_fields`: what is indexed for a record, field by field.
 - `Corpus`: the analysed catalogue, built once per build; `similar_records` (related records) and
   the site's search index (`generator/search/site.py`) read it.
-- `WhooshIndex`: the command line's fielded BM25 index in a cache folder, updated per record by
-  content hash (`kb search`).
+- `query`: the one query semantics of both engines (`PARAMS`, `Engine`): stop and question words,
+  longest-match cutting, back-off, prefixes, slips, near-synonyms, coverage threshold, ranking. The
+  worker (generator/assets/search-worker.js) implements the same steps with the same parameters.
+- `thesaurus`: near-synonym groups from catalog/thesaurus.yml and the glossary's aliases.
+- `WhooshIndex`: the command line's store and filters in a cache folder, updated per record by
+  content hash (`kb search`); it ranks with `query.Engine` over the site's record postings.
 - `near_duplicates` (generator/duplicates.py): pairs of records whose text is nearly the same (`kb check` warns).
 
 Modules: `text` (normalising, dictionary, analyzer), `fields` (indexed fields, `Corpus`),
-`related` (similar records), `site` (the site's prebuilt index), `cli` (whoosh; imported only on
+`related` (similar records), `query` and `thesaurus` (query semantics), `site` (the site's prebuilt
+index), `cli` (whoosh; imported only on
 first use of its names, so `kb check`, which uses `text`, never loads whoosh). Near-duplicate
 detection lives beside the checks, in `generator/duplicates.py`.
 """

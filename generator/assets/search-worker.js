@@ -38,14 +38,33 @@ function url(name) { return base + name + "?v=" + kb.version }
 
 function shardId(term) { return term.charCodeAt(0) % kb.shards }
 
+// Index files are scripts calling kbShard(n, {...}) or kbDocs(n, [...]). Over http(s) they are
+// fetched in parallel and their argument parsed as JSON (importScripts would fetch them one after
+// the other); opened from disk (Material's iframe shim) importScripts loads them.
+function fetchAll(urls) {
+  if (!urls.length) return
+  if (typeof fetch === "function" && /^https?:/.test(base)) {
+    return Promise.all(urls.map(function (u) {
+      return fetch(u).then(function (r) {
+        if (!r.ok) throw new Error(u + ": HTTP " + r.status)
+        return r.text()
+      }).then(function (text) {
+        var open = text.indexOf("("), comma = text.indexOf(",", open)
+        self[text.slice(0, open)](+text.slice(open + 1, comma), JSON.parse(text.slice(comma + 1, text.lastIndexOf(")"))))
+      })
+    }))
+  }
+  // In a real worker importScripts is synchronous; in Material's iframe shim it returns a promise.
+  return importScripts.apply(self, urls)
+}
+
 function load(text) {
   var want = [], seen = {}
   for (var i = 0; i < text.length; i++) {
     var id = shardId(text[i])
     if (!(id in shards) && !seen[id]) { seen[id] = true; want.push(url(id + ".js")) }
   }
-  // In a real worker importScripts is synchronous; in Material's iframe shim it returns a promise.
-  if (want.length) return importScripts.apply(self, want)
+  return fetchAll(want)
 }
 
 function own(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key) }
@@ -302,7 +321,7 @@ function loadDocs(list) {
     var k = Math.floor(d / kb.per_piece)
     if (!(k in pieces) && !seen[k]) { seen[k] = true; want.push(url("docs/" + k + ".js")) }
   })
-  if (want.length) return importScripts.apply(self, want)
+  return fetchAll(want)
 }
 
 function docAt(d) {

@@ -43,8 +43,8 @@ from .thesaurus import catalog_synonyms
 from .query import PARAMS
 from .text import Analyzer, analyzer_for, domain_terms, t2s_map, write_user_dict
 
-DOCS_PER_PIECE = 200  # documents per piece of the table (search/kb/docs/<n>.js), ~50 KB raw
-MAX_RESULTS = 100  # a result lists at most this many pages (Material shows them ten at a time)
+DOCS_PER_PIECE = 100  # documents per piece of the table (search/kb/docs/<n>.js), ~25 KB raw
+MAX_RESULTS = 50  # a result lists at most this many pages (Material shows them ten at a time)
 GLOSSARY = re.compile(r"^glossary/(index\.html)?#")
 SHARD_BYTES = 48 * 1024  # target raw size of one shard
 MAX_SHARDS = 512

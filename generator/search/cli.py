@@ -3,6 +3,8 @@ record by content hash. The only module that imports whoosh."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -17,7 +19,7 @@ from .text import Analyzer, analyzer_for, catalog_analyzer, dictionary_hash
 
 # --- the command line's whoosh index ------------------------------------------------------------
 
-SCHEMA_VERSION = "2"  # 2: the tokenizer moved to generator.search.cli
+SCHEMA_VERSION = "3"  # 2: the tokenizer moved to generator.search.cli; 3: postings cache beside it
 
 
 
@@ -142,6 +144,7 @@ class WhooshIndex:
         if fresh:
             stamp.write_text(want)
         self.updated, self.removed = sorted(changed), gone
+        self._stamp = hashlib.sha256(f"{want}|{sorted((r, h) for r, (_, _, h) in want_docs.items())}".encode()).hexdigest()[:16]
         self._index = ix
         return self
 
@@ -151,9 +154,22 @@ class WhooshIndex:
         from .site import record_postings
         from .thesaurus import catalog_synonyms
 
-        corpus = Corpus(self.catalog, self.analyzer)
-        return Engine(record_postings(corpus), len(corpus.docs), catalog_synonyms(self.catalog)), \
-            [d.id for d in corpus.docs]
+        # The records' postings as the site builds them, cached beside the whoosh index until a record
+        # or the dictionary changes (analysing every record again would cost seconds at thousands).
+        if self._index is None:
+            self.open()
+        cache = self.folder / f"postings-{self._stamp}.json"
+        try:
+            data = json.loads(cache.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            corpus = Corpus(self.catalog, self.analyzer)
+            data = {"ids": [d.id for d in corpus.docs], "postings": record_postings(corpus)}
+            for old in self.folder.glob("postings-*.json"):
+                old.unlink()
+            tmp = cache.with_suffix(".tmp")
+            tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            tmp.replace(cache)
+        return Engine(data["postings"], len(data["ids"]), catalog_synonyms(self.catalog)), data["ids"]
 
     @property
     def engine(self) -> Engine:

@@ -370,6 +370,7 @@ async function search(query) {
   return {
     items: items,
     kb: {
+      total: result.ranked.length,
       also: also,
       suggest: items.length ? [] : suggestions(normalise(query))
     }

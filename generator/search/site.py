@@ -44,7 +44,9 @@ from .query import PARAMS
 from .text import Analyzer, analyzer_for, domain_terms, t2s_map, write_user_dict
 
 DOCS_PER_PIECE = 100  # documents per piece of the table (search/kb/docs/<n>.js), ~25 KB raw
-MAX_RESULTS = 50  # a result lists at most this many pages (Material shows them ten at a time)
+# A result lists at most this many pages (Material shows ten, then ten more on scrolling); each
+# listed page may need its own piece of the table, so this bounds the requests before the list.
+MAX_RESULTS = 20
 GLOSSARY = re.compile(r"^glossary/(index\.html)?#")
 SHARD_BYTES = 48 * 1024  # target raw size of one shard
 MAX_SHARDS = 512

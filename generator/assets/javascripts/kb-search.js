@@ -1,6 +1,6 @@
 /* What the search worker (generator/assets/search-worker.js) tells the reader beyond Material's
  * result list: the near-synonyms it searched as well ("同时搜索了:群防群控"), and, when nothing is
- * found, glossary terms and models to try. The worker adds them to its result message (data.kb);
+ * found, glossary terms and models to try; how many pages match when more than are listed. The worker adds them to its result message (data.kb);
  * Material ignores them, so this wraps the Worker constructor (before Material's bundle creates its
  * search worker) to read them and writes a line under Material's result count. */
 (function () {
@@ -18,7 +18,10 @@
     if (!kb || !meta) return
     var box = document.createElement("div")
     box.className = "kb-search-note"
-    if (kb.also && kb.also.length) box.textContent = "同时搜索了:" + kb.also.join("、")
+    var lines = []
+    if (kb.total > data.items.length) lines.push("共 " + kb.total + " 条,列出最相关的 " + data.items.length + " 条")
+    if (kb.also && kb.also.length) lines.push("同时搜索了:" + kb.also.join("、"))
+    box.textContent = lines.join(";")
     if (kb.suggest && kb.suggest.length) {
       box.appendChild(document.createTextNode("可以试试:"))
       kb.suggest.forEach(function (s, k) {

@@ -503,11 +503,11 @@ def _thesaurus_problems(thesaurus: ThesaurusFile, loaded: LoadedFile) -> list[Pr
             key = normalise(word.strip())
             if len(key) < 2:
                 problems.append(loaded.problem(path, "short-synonym", f"近义词“{word}”太短",
-                                               "近义词至少两个字,单字会匹配太多记录"))
+                                               "近义词至少两个字，单字会匹配太多记录"))
             elif key in seen:
                 where = "本组" if seen[key] == g else f"第 {seen[key] + 1} 组"
-                problems.append(loaded.problem(path, "duplicate-synonym", f"近义词“{word}”重复(已见于{where})",
-                                               "每个说法只列一次;意思相同的两组请合并"))
+                problems.append(loaded.problem(path, "duplicate-synonym", f"近义词“{word}”重复（已见于{where}）",
+                                               "每个说法只列一次；意思相同的两组请合并"))
             else:
                 seen[key] = g
     return problems

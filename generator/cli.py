@@ -308,9 +308,9 @@ def search_command(query: tuple[str, ...], catalog_dir: Path, models: tuple[str,
                                "results": [h.as_dict() for h in hits]}, ensure_ascii=False, indent=2))
         return
     if also:
-        click.echo("同时搜索了:" + "、".join(also), err=True)
+        click.echo("同时搜索了：" + "、".join(also), err=True)
     if not hits:
-        tip = ";可以试试:" + "、".join(suggest) if suggest else ""
+        tip = "；可以试试：" + "、".join(suggest) if suggest else ""
         click.echo(f"没有找到与“{text}”匹配的记录{tip}。", err=True)
         return
     from .schema import KIND_NAMES

@@ -113,7 +113,7 @@ def test_a_near_synonym_finds_the_record_and_says_what_else_was_searched(seed, s
     page, rec = recorded_page
     found = record_ids(search(page, served_site, "群防群控"))  # the records say 群防群治
     assert found[0] == "guangdonglu-hengyang-qunzhong"
-    assert page.locator(".kb-search-note").inner_text() == "同时搜索了:群防群治"
+    assert page.locator(".kb-search-note").inner_text() == "同时搜索了：群防群治"
     rec.assert_clean()
 
 
@@ -146,7 +146,7 @@ def test_an_unrelated_topic_finds_nothing_and_suggests_terms_and_models(seed, se
     page.locator(".md-search-result__meta", has_text="没有找到符合条件的结果").wait_for()
     note = page.locator(".kb-search-note")
     note.wait_for()
-    assert note.inner_text().startswith("可以试试:枫桥经验")
+    assert note.inner_text().startswith("可以试试：枫桥经验")
     assert note.locator("a").first.get_attribute("href").endswith("glossary/#fengqiao-jingyan")
     rec.assert_clean()
 

@@ -19,11 +19,11 @@
     var box = document.createElement("div")
     box.className = "kb-search-note"
     var lines = []
-    if (kb.total > data.items.length) lines.push("共 " + kb.total + " 条,列出最相关的 " + data.items.length + " 条")
-    if (kb.also && kb.also.length) lines.push("同时搜索了:" + kb.also.join("、"))
-    box.textContent = lines.join(";")
+    if (kb.total > data.items.length) lines.push("共 " + kb.total + " 条，列出最相关的 " + data.items.length + " 条")
+    if (kb.also && kb.also.length) lines.push("同时搜索了：" + kb.also.join("、"))
+    box.textContent = lines.join("；")
     if (kb.suggest && kb.suggest.length) {
-      box.appendChild(document.createTextNode("可以试试:"))
+      box.appendChild(document.createTextNode("可以试试："))
       kb.suggest.forEach(function (s, k) {
         if (k) box.appendChild(document.createTextNode("、"))
         var a = document.createElement("a")

@@ -1,5 +1,12 @@
-"""Exports for officials and other tools: the whole catalogue as JSON, and one row per record as
-CSV or XLSX that opens cleanly in Excel."""
+"""Exports for officials and other tools: the whole catalogue as JSON, one row per record as CSV,
+and an Excel workbook for pivot tables: all records, one sheet per kind, and an outcomes sheet
+with one row per figure.
+
+In the workbook numbers and years are numbers, the page column is a hyperlink (absolute when the
+build knows its `site_url`, relative to the workbook in the offline zip), every sheet has a
+filter, a frozen header and wrapped text, and record text that looks like a formula is stored as
+text (no visible `'`). Columns that are empty in every row of a sheet are dropped.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, Iterable
 
 from .catalog import Catalog
 from .routes import Routes
@@ -34,30 +41,92 @@ class Row:
 class Column:
     name: str
     width: int  # in Excel's character widths
-    get: Callable[[Row], str]
+    get: Callable[[Row], Any]  # str, a number or None
+    wrap: bool = False  # long text: wrapped in the workbook
 
 
 COLUMNS_SPEC: tuple[Column, ...] = (
     Column("编号", 24, lambda x: x.r.id),
     Column("类型", 8, lambda x: KIND_NAMES[x.r.kind]),
-    Column("标题", 36, lambda x: x.r.title),
+    Column("标题", 36, lambda x: x.r.title, True),
     Column("地区", 10, lambda x: x.path[-1].name),
-    Column("所属地区", 24, lambda x: " › ".join(n.name for n in x.path)),
+    Column("所属地区", 24, lambda x: " › ".join(n.name for n in x.path), True),
     Column("层级", 8, lambda x: x.path[-1].level),
     Column("主要治理模式", 12, lambda x: x.catalog.model_by_id[x.r.model].name),
-    Column("其他治理模式", 16, lambda x: "、".join(x.catalog.model_by_id[m].name for m in x.r.models[1:])),
-    Column("标签", 20, lambda x: "、".join(x.r.tags)),
-    Column("年份", 6, lambda x: str(x.r.year or "")),
-    Column("摘要", 60, lambda x: x.r.summary),
+    Column("其他治理模式", 16, lambda x: "、".join(x.catalog.model_by_id[m].name for m in x.r.models[1:]), True),
+    Column("标签", 20, lambda x: "、".join(x.r.tags), True),
+    Column("年份", 6, lambda x: x.r.year),
+    Column("摘要", 60, lambda x: x.r.summary, True),
     # several sources share a cell, in the record's order
-    Column("出处标题", 36, lambda x: _joined(s.label for s in x.r.sources)),
-    Column("发布单位", 14, lambda x: _joined(s.publisher for s in x.r.sources)),
+    Column("出处标题", 36, lambda x: _joined(s.label for s in x.r.sources), True),
+    Column("发布单位", 14, lambda x: _joined(s.publisher for s in x.r.sources), True),
     Column("发布日期", 10, lambda x: _joined(s.date for s in x.r.sources)),
     Column("作者", 10, lambda x: _joined(s.author for s in x.r.sources)),
-    Column("网址", 30, lambda x: _joined(s.url for s in x.r.sources)),
+    Column("网址", 30, lambda x: _joined(s.url for s in x.r.sources), True),
     Column("文号", 16, lambda x: _joined(s.doc_number for s in x.r.sources)),
     Column("页面", 30, lambda x: x.routes.record_url(x.r)),
 )
+
+
+def _joined(values) -> str:
+    return "；".join(v for v in values if v)
+
+
+def _lines(items: Iterable[str]) -> str:
+    return "\n".join(f"{i}. {t}" for i, t in enumerate(items, 1))
+
+
+def _figures(items) -> str:
+    return "\n".join(f.statement for f in items)
+
+
+# what each kind adds to its own sheet, after the common columns
+KIND_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "practice": (
+        Column("主要做法", 40, lambda x: _lines(s.title for s in x.r.measures), True),
+        Column("成效", 40, lambda x: _figures(x.r.outcomes), True),
+        Column("适用条件", 36, lambda x: _lines(x.r.replicability.conditions) if x.r.replicability else "", True),
+        Column("关键要点", 36, lambda x: _lines(x.r.replicability.key_points) if x.r.replicability else "", True),
+        Column("注意事项", 36, lambda x: _lines(x.r.replicability.cautions) if x.r.replicability else "", True),
+    ),
+    "policy": (
+        Column("制发单位", 20, lambda x: x.r.issuer, True),
+        Column("印发日期", 12, lambda x: x.r.issue_date or ""),
+        Column("实施起始", 8, lambda x: x.r.period.start if x.r.period else None),
+        Column("实施截止", 8, lambda x: x.r.period.end if x.r.period else None),
+        Column("总体目标", 40, lambda x: _lines(s.title for s in x.r.objectives), True),
+        Column("重点任务", 40, lambda x: _lines(t.title for t in x.r.tasks), True),
+    ),
+    "project": (
+        Column("建设主体", 20, lambda x: x.r.owner, True),
+        Column("状态", 8, lambda x: x.r.status),
+        Column("启动年份", 8, lambda x: x.r.start_year),
+        Column("投入金额", 10, lambda x: x.r.investment.amount if x.r.investment else None),
+        Column("投入单位", 8, lambda x: x.r.investment.unit if x.r.investment else ""),
+        Column("主要组成", 40, lambda x: _lines(s.title for s in x.r.components), True),
+        Column("覆盖范围", 40, lambda x: _figures(x.r.coverage), True),
+        Column("成效", 40, lambda x: _figures(x.r.outcomes), True),
+    ),
+}
+
+# the outcomes sheet: one row per figure (practice outcomes, project coverage and outcomes)
+FIGURE_COLUMNS = ("编号", "标题", "类型", "地区", "类别", "陈述", "数值", "限定", "单位", "年份", "页面")
+FIGURE_WIDTHS = (24, 30, 8, 20, 8, 50, 10, 8, 8, 6, 30)
+
+
+def figure_rows(catalog: Catalog, routes: Routes = SERVED) -> list[tuple]:
+    out = []
+    for r in catalog.records:
+        region = "".join(n.name for n in catalog.region_path(r.region))
+        for label, field in (("覆盖范围", "coverage"), ("成效", "outcomes")):
+            for f in getattr(r, field, ()) or ():
+                qualifier = getattr(f, "qualifier", None)
+                out.append((r.id, r.title, KIND_NAMES[r.kind], region, label, f.statement, f.value,
+                            qualifier if isinstance(qualifier, str) else (qualifier or ""), f.unit or "",
+                            f.year, routes.record_url(r)))
+    return out
+
+
 COLUMNS = tuple(c.name for c in COLUMNS_SPEC)
 
 
@@ -65,16 +134,16 @@ def rows(catalog: Catalog, routes: Routes = SERVED) -> list[dict[str, str]]:
     out = []
     for record in catalog.records:
         row = Row(record, catalog, routes)
-        out.append({c.name: c.get(row) for c in COLUMNS_SPEC})
+        out.append({c.name: _text(c.get(row)) for c in COLUMNS_SPEC})
     return out
 
 
-def _joined(values) -> str:
-    return "；".join(v for v in values if v)
+def _text(value: Any) -> str:
+    return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _cell(text: str) -> str:
-    """Spreadsheets run a cell that starts like a formula; record text must stay text."""
+    """CSV: spreadsheets run a cell that starts like a formula; record text must stay text."""
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
@@ -97,30 +166,80 @@ def to_csv(catalog: Catalog, routes: Routes = SERVED) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8 Chinese correctly
 
 
-def to_xlsx(catalog: Catalog, routes: Routes = SERVED) -> bytes:
+def to_xlsx(catalog: Catalog, routes: Routes = SERVED, site_url: str | None = None) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+
+    def link(record: RecordBase) -> str:
+        page = routes.record_url(record)
+        if site_url:
+            return site_url.rstrip("/") + "/" + page
+        return "../" + page  # the workbook sits in downloads/: relative to it, as Excel resolves links
 
     book = Workbook()
-    sheet = book.active
-    sheet.title = "记录"
-    sheet.append(list(COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows(catalog, routes):
-        sheet.append([_cell(row[c]) for c in COLUMNS])
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(COLUMNS_SPEC, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheets = [("全部记录", COLUMNS_SPEC, catalog.records)]
+    for kind in KIND_NAMES:
+        records = catalog.records_of_kind(kind)
+        if records:
+            sheets.append((KIND_NAMES[kind], COLUMNS_SPEC + KIND_COLUMNS[kind], records))
+    for index, (title, columns, records) in enumerate(sheets):
+        sheet = book.active if index == 0 else book.create_sheet()
+        sheet.title = title
+        table = [[c.get(Row(r, catalog, routes)) for c in columns] for r in records]
+        keep = [i for i, c in enumerate(columns) if any(_present(row[i]) for row in table)]
+        pages = [link(r) for r in records]
+        _fill(sheet, [columns[i].name for i in keep], [columns[i].width for i in keep],
+              [columns[i].wrap for i in keep], [[row[i] for i in keep] for row in table], pages)
+    figures = figure_rows(catalog, routes)
+    if figures:
+        sheet = book.create_sheet("成效数据")
+        keep = [i for i, _ in enumerate(FIGURE_COLUMNS) if any(_present(row[i]) for row in figures)]
+        pages = [link(catalog.by_id[row[0]]) for row in figures]
+        _fill(sheet, [FIGURE_COLUMNS[i] for i in keep], [FIGURE_WIDTHS[i] for i in keep],
+              [FIGURE_COLUMNS[i] in ("标题", "陈述", "地区") for i in keep],
+              [[row[i] for i in keep] for row in figures], pages)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
+def _present(value: Any) -> bool:
+    return value is not None and value != ""
+
+
+def _fill(sheet, names: list[str], widths: list[int], wraps: list[bool], table: list[list], pages: list[str]) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.append(names)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(vertical="center")
+    wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+    page_column = names.index("页面") if "页面" in names else None
+    for row_index, values in enumerate(table, 2):
+        for col_index, value in enumerate(values, 1):
+            cell = sheet.cell(row=row_index, column=col_index)
+            if value is None or value == "":
+                continue
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # text that looks like a formula stays text, shown as written
+            cell.alignment = wrap if wraps[col_index - 1] else top
+            if page_column is not None and col_index - 1 == page_column:
+                cell.hyperlink = pages[row_index - 2]
+                cell.value = pages[row_index - 2]
+                cell.data_type = "s"
+                cell.style = "Hyperlink"
+                cell.alignment = top
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(table) + 1}"
+    for index, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
 EXPORTERS = {"json": to_json, "csv": to_csv, "xlsx": to_xlsx}
 
 
-def export(catalog: Catalog, fmt: str, routes: Routes = SERVED) -> bytes:
-    data = EXPORTERS[fmt](catalog, routes)
+def export(catalog: Catalog, fmt: str, routes: Routes = SERVED, site_url: str | None = None) -> bytes:
+    data = to_xlsx(catalog, routes, site_url) if fmt == "xlsx" else EXPORTERS[fmt](catalog, routes)
     return data.encode("utf-8") if isinstance(data, str) else data

@@ -92,7 +92,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             log.warning(problem.as_text())
         self.search = self._setup_search(config, project, checked.catalog)
         self.stage = SiteStage.build(checked.catalog, Routes(config.use_directory_urls),
-                                     source_url=self.config.source_url, similar=self.search.similar)
+                                     source_url=self.config.source_url, similar=self.search.similar,
+                                     site_url=config.site_url if "://" in (config.site_url or "") else None)
         config.nav = self.stage.nav
         config.extra.update(footer(checked.catalog, self.config.contact))
         return config

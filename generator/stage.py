@@ -92,7 +92,9 @@ class SiteStage:
 
     @classmethod
     def build(cls, catalog: Catalog, routes: Routes, *, source_url: str | None = None,
-              similar: Callable[[], dict] | dict | None = None) -> "SiteStage":
+              similar: Callable[[], dict] | dict | None = None, site_url: str | None = None) -> "SiteStage":
+        """`site_url`: the served site's address; the workbook's page links are absolute with it
+        (never in the offline zip, whose links stay relative so they work from disk)."""
         renderer = Renderer(catalog, source_url=source_url, similar=similar)
         pages = renderer.pages()
         files: dict[str, bytes | Path] = {}
@@ -102,5 +104,6 @@ class SiteStage:
         data = browse_data(catalog, lambda r: routes.relative(record_path(r), BROWSE_PAGE))
         files[BROWSE_DATA] = browse_script(data).encode("utf-8")
         for fmt in EXPORTERS:
-            files[f"{DOWNLOADS}.{fmt}"] = export(catalog, fmt, routes)
+            files[f"{DOWNLOADS}.{fmt}"] = export(catalog, fmt, routes,
+                                                 site_url if routes.directory_urls and site_url else None)
         return cls(catalog, routes, pages, renderer.home(), nav(catalog), files)

@@ -12,6 +12,8 @@ from openpyxl import load_workbook
 from generator.check import check_catalog
 from generator.cli import main
 from generator.export import COLUMNS, to_csv, to_json, to_xlsx
+from generator.routes import Routes
+from generator.schema import KIND_NAMES
 
 from conftest import FIXTURES
 
@@ -37,16 +39,53 @@ def test_spreadsheet_cells_never_start_a_formula(catalog):
     poisoned = replace(catalog, records=tuple(hostile if r.id == record.id else r for r in catalog.records))
     text = to_csv(poisoned).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'+1+1" in text
-    sheet = load_workbook(io.BytesIO(to_xlsx(poisoned))).active
-    values = [c.value for row in sheet.iter_rows() for c in row]
-    assert "'=HYPERLINK(\"http://x\",\"点我\")" in values
-    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    book = load_workbook(io.BytesIO(to_xlsx(poisoned)))
+    for sheet in book.worksheets:
+        assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    values = [c.value for row in book.active.iter_rows() for c in row]
+    # stored as text, shown exactly as written: no visible ' in the workbook
+    assert "=HYPERLINK(\"http://x\",\"点我\")" in values and "+1+1" in values
 
 
 def test_xlsx_reads_back(catalog):
     sheet = load_workbook(io.BytesIO(to_xlsx(catalog))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == COLUMNS and len(rows) == len(catalog.records) + 1
+    assert set(rows[0]) <= set(COLUMNS) and len(rows) == len(catalog.records) + 1
+    assert [r[0] for r in rows[1:]] == [r.id for r in catalog.records]
+
+
+def test_xlsx_for_pivot_tables(catalog):
+    """A sheet per kind and one row per figure; numbers as numbers; filter, frozen header, wrapped
+    text; empty columns dropped; page links absolute with site_url and relative offline."""
+    book = load_workbook(io.BytesIO(to_xlsx(catalog, Routes(), "https://intranet.example/kb/")))
+    kinds = {catalog.by_id[i].kind for i in (r.id for r in catalog.records)}
+    assert book.sheetnames == ["全部记录", *[KIND_NAMES[k] for k in KIND_NAMES if k in kinds], "成效数据"]
+    for sheet in book.worksheets:
+        header = [c.value for c in sheet[1]]
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+        for index, name in enumerate(header, 1):  # no column is empty in every row
+            assert any(sheet.cell(row=r, column=index).value not in (None, "") for r in range(2, sheet.max_row + 1)), name
+    practices = book["实践案例"]
+    header = [c.value for c in practices[1]]
+    assert {"主要做法", "成效"} <= set(header)
+    assert any(c.alignment.wrap_text for c in practices[2])
+    records = book["全部记录"]
+    header = [c.value for c in records[1]]
+    years = [row[header.index("年份")] for row in records.iter_rows(min_row=2, values_only=True)]
+    assert any(isinstance(y, int) for y in years) and not any(isinstance(y, str) for y in years)
+    page = records.cell(row=2, column=header.index("页面") + 1)
+    assert page.hyperlink.target == "https://intranet.example/kb/" + Routes().record_url(catalog.records[0])
+    figures = book["成效数据"]
+    fheader = [c.value for c in figures[1]]
+    assert fheader[:2] == ["编号", "标题"] and {"陈述", "数值", "单位"} <= set(fheader)
+    expected = sum(len(getattr(r, "outcomes", [])) + len(getattr(r, "coverage", [])) for r in catalog.records)
+    assert figures.max_row == expected + 1
+    values = [row[fheader.index("数值")] for row in figures.iter_rows(min_row=2, values_only=True)]
+    assert all(v is None or isinstance(v, (int, float)) for v in values) and any(values)
+    offline = load_workbook(io.BytesIO(to_xlsx(catalog, Routes(False)))).active
+    header = [c.value for c in offline[1]]
+    target = offline.cell(row=2, column=header.index("页面") + 1).hyperlink.target
+    assert target == "../" + Routes(False).record_url(catalog.records[0]) and target.endswith(".html")
 
 
 def test_json_keeps_every_field(catalog):

@@ -16,10 +16,11 @@ from typing import Any, Mapping, Sequence
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from .briefing import word_path
 from .catalog import Catalog
 from .completeness import NOT_PROVIDED, completeness, missing_sections
 from .load import iter_strings
-from .routes import BROWSE_PAGE, DOWNLOADS, KINDS_PAGE, STATUS_PAGE, kind_path, model_path, region_path, tag_path
+from .routes import BROWSE_PAGE, DOWNLOADS, DOWNLOADS_PAGE, KINDS_PAGE, STATUS_PAGE, kind_path, model_path, region_path, tag_path
 from .routes import record_path as md_path
 from .safety import IMAGE, site_relative, too_big
 from .schema import KIND_FOLDERS, KIND_NAMES, KINDS, Amount, Figure, RecordBase
@@ -258,7 +259,8 @@ class Renderer:
                                 figure=figure_markdown)
         self.env.globals.update(KIND_NAMES=KIND_NAMES, KIND_FOLDERS=KIND_FOLDERS, KINDS=KINDS, catalog=catalog,
                                 NOT_PROVIDED=NOT_PROVIDED, region_label=self.region_label,
-                                missing_sections=missing_sections, completeness=completeness)
+                                missing_sections=missing_sections, completeness=completeness,
+                                word_path=word_path, DOWNLOADS_PAGE=DOWNLOADS_PAGE)
 
     # --- filters -------------------------------------------------------------------------------
     def _markdown_field(self, value: str, page: str, seen: set[str]) -> Markup:

@@ -16,11 +16,12 @@ from typing import Callable
 
 from markupsafe import escape
 
+from .briefing import documents, word_path
 from .browse import browse_data, browse_script
 from .catalog import Catalog
 from .export import EXPORTERS, export
-from .render import Page, Renderer, last_update
-from .routes import (BROWSE_DATA, BROWSE_PAGE, DOWNLOADS, KINDS_PAGE, STATUS_PAGE, Routes, kind_path, model_path,
+from .render import Page, Renderer, last_update, md_text
+from .routes import (BROWSE_DATA, BROWSE_PAGE, DOWNLOADS, DOWNLOADS_PAGE, KINDS_PAGE, STATUS_PAGE, Routes, kind_path, model_path,
                      record_path)
 from .schema import KINDS
 
@@ -44,6 +45,7 @@ def nav(catalog: Catalog) -> list:
         {"标签": "tags/index.md"},
         {"筛选浏览": BROWSE_PAGE},
         {"术语表": "glossary.md"},
+        {"下载": DOWNLOADS_PAGE},
         {"关于": ["about.md", "editing.md", STATUS_PAGE]},
     ]
 
@@ -106,4 +108,35 @@ class SiteStage:
         for fmt in EXPORTERS:
             files[f"{DOWNLOADS}.{fmt}"] = export(catalog, fmt, routes,
                                                  site_url if routes.directory_urls and site_url else None)
+        files.update(documents(catalog))
+        pages.append(Page(DOWNLOADS_PAGE, downloads_page(catalog, files)))
         return cls(catalog, routes, pages, renderer.home(), nav(catalog), files)
+
+
+def _size(data: bytes | Path) -> str:
+    n = data.stat().st_size if isinstance(data, Path) else len(data)
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
+
+
+def downloads_page(catalog: Catalog, files: dict[str, bytes | Path]) -> str:
+    """The downloads page: each file with its size, how many records it holds and when the
+    catalogue was last updated (files are rebuilt with every build)."""
+    updated = last_update(catalog)
+    total = len(catalog.records)
+    name = DOWNLOADS.rsplit("/", 1)[1]
+    rows = [("Excel 表格", f"{name}.xlsx", "全部记录、每类一张表、成效数据一张表（每个数字一行，便于数据透视）"),
+            ("CSV", f"{name}.csv", "每条记录一行，Excel 与 WPS 可直接打开"),
+            ("JSON", f"{name}.json", "全部字段，供其他系统使用")]
+    lines = ["# 下载", "", f"以下文件随站点一同生成，内容截至 {updated}。", "",
+             "| 文件 | 内容 | 记录数 | 大小 | 日期 |", "| --- | --- | --- | --- | --- |"]
+    for label, file, what in rows:
+        lines.append(f"| [{label}]({file}) | {what} | {total} 条 | {_size(files[f'downloads/{file}'])} | {updated} |")
+    lines += ["", "## Word 文档（按治理模式汇编）", "",
+              "每个治理模式的全部记录汇成一份 Word 文档，按公文格式排版（标题、一、二、标题、仿宋正文、来源注），"
+              "可在 Word 或 WPS 中直接编辑。每条记录的 Word 文档在记录页面“下载 Word 文档”处。", "",
+              "| 文档 | 记录数 | 大小 | 日期 |", "| --- | --- | --- | --- |"]
+    for m in catalog.models:
+        path = word_path("model", m.id)
+        lines.append(f"| [{md_text(m.name)}经验汇编]({path.split('/', 1)[1]}) | {len(catalog.records_of_model(m.id))} 条 "
+                     f"| {_size(files[path])} | {updated} |")
+    return "\n".join(lines) + "\n"

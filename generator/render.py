@@ -20,7 +20,7 @@ from .briefing import word_path
 from .catalog import Catalog
 from .completeness import NOT_PROVIDED, completeness, missing_sections
 from .load import iter_strings
-from .routes import BROWSE_PAGE, DOWNLOADS, DOWNLOADS_PAGE, KINDS_PAGE, STATUS_PAGE, kind_path, model_path, region_path, tag_path
+from .routes import BROWSE_PAGE, COMPARE_PAGE, DOWNLOADS, DOWNLOADS_PAGE, KINDS_PAGE, STATUS_PAGE, kind_path, model_path, region_path, tag_path
 from .routes import record_path as md_path
 from .safety import IMAGE, site_relative, too_big
 from .schema import KIND_FOLDERS, KIND_NAMES, KINDS, Amount, Figure, RecordBase
@@ -304,6 +304,7 @@ class Renderer:
                                 records=sorted(c.records, key=lambda r: (completeness(r)[0] / completeness(r)[1],
                                                                          r.id))))
         out.append(self._render("browse.md.j2", BROWSE_PAGE))
+        out.append(self._render("compare.md.j2", COMPARE_PAGE))
         out += [self._record_page(r) for r in c.records]
         return out
 

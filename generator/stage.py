@@ -19,9 +19,10 @@ from markupsafe import escape
 from .briefing import documents, word_path
 from .browse import browse_data, browse_script
 from .catalog import Catalog
+from .compare import compare_data, compare_script
 from .export import EXPORTERS, export
 from .render import Page, Renderer, last_update, md_text
-from .routes import (BROWSE_DATA, BROWSE_PAGE, DOWNLOADS, DOWNLOADS_PAGE, KINDS_PAGE, STATUS_PAGE, Routes, kind_path, model_path,
+from .routes import (BROWSE_DATA, BROWSE_PAGE, COMPARE_DATA, COMPARE_PAGE, DOWNLOADS, DOWNLOADS_PAGE, KINDS_PAGE, STATUS_PAGE, Routes, kind_path, model_path,
                      record_path)
 from .schema import KINDS
 
@@ -44,6 +45,7 @@ def nav(catalog: Catalog) -> list:
         {"类型": [KINDS_PAGE, *[kind_path(k) for k in KINDS]]},
         {"标签": "tags/index.md"},
         {"筛选浏览": BROWSE_PAGE},
+        {"对比": COMPARE_PAGE},
         {"术语表": "glossary.md"},
         {"下载": DOWNLOADS_PAGE},
         {"关于": ["about.md", "editing.md", STATUS_PAGE]},
@@ -105,6 +107,8 @@ class SiteStage:
                 files[f"assets/javascripts/{path.relative_to(SCRIPTS).as_posix()}"] = path
         data = browse_data(catalog, lambda r: routes.relative(record_path(r), BROWSE_PAGE))
         files[BROWSE_DATA] = browse_script(data).encode("utf-8")
+        compare = compare_data(catalog, lambda r: routes.relative(record_path(r), COMPARE_PAGE))
+        files[COMPARE_DATA] = compare_script(compare).encode("utf-8")
         for fmt in EXPORTERS:
             files[f"{DOWNLOADS}.{fmt}"] = export(catalog, fmt, routes,
                                                  site_url if routes.directory_urls and site_url else None)

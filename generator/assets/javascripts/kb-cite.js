@@ -32,8 +32,22 @@
     document.body.removeChild(area);
     return ok;
   }
+  /* The briefing header on paper: site name, this page's address, the print date (hidden on screen). */
+  function printHead(here) {
+    var article = document.querySelector("article");
+    if (!article || article.querySelector(".kb-print-head")) return;
+    var head = document.createElement("div");
+    head.className = "kb-print-head";
+    var site = document.querySelector(".md-header__topic .md-ellipsis");
+    var name = document.createElement("strong");
+    name.textContent = site ? site.textContent.trim() : document.title.split(" - ").pop();
+    head.appendChild(name);
+    head.appendChild(document.createTextNode(" · " + here + " · 打印于 " + today()));
+    article.insertBefore(head, article.firstChild);
+  }
   function setup() {
     var here = location.href.split("#")[0].split("?")[0];
+    printHead(here);
     var i, nodes = document.querySelectorAll(".kb-cite__url");
     for (i = 0; i < nodes.length; i++) nodes[i].textContent = here;
     nodes = document.querySelectorAll(".kb-cite__today");

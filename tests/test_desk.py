@@ -1,0 +1,191 @@
+"""The officials' desk (issue 12): compare records, print a briefing, Word documents, the
+downloads page and citations with a copy button — over nginx under /kb/ and from the offline zip."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from generator.briefing import model_docx, record_docx
+from generator.check import check_catalog
+from generator.routes import Routes
+from generator.stage import SiteStage
+
+from conftest import FIXTURES
+from harness import ARTIFACTS
+from test_delivery import offline_site  # noqa: F401 - the session fixture: the offline zip, unzipped
+
+
+@pytest.fixture(scope="module")
+def fixture_catalog():
+    return check_catalog(FIXTURES / "valid" / "catalog").catalog
+
+
+@pytest.fixture(scope="module")
+def catalog(kb_project):
+    return check_catalog(kb_project.parent / "catalog").catalog
+
+
+# --- Word ------------------------------------------------------------------------------------
+
+def east_asia_font(run) -> str:
+    fonts = run._element.rPr.rFonts
+    return fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+
+
+def test_record_word_document_has_the_government_layout(fixture_catalog):
+    record = next(r for r in fixture_catalog.records if r.kind == "practice")
+    doc = Document(io.BytesIO(record_docx(fixture_catalog, record)))
+    paragraphs = [p for p in doc.paragraphs if p.text.strip()]
+    assert paragraphs[0].text == record.title and paragraphs[0].style.name == "Title"
+    assert east_asia_font(paragraphs[0].runs[0]) == "方正小标宋简体"
+    headings = [p.text for p in paragraphs if p.style.name == "Heading 1"]
+    assert headings[:3] == ["一、基本情况", "二、背景", "三、主要做法"]
+    body = [p for p in paragraphs if p.style.name == "Normal"]
+    assert body and all(east_asia_font(r) == "仿宋_GB2312" and r.font.name == "宋体" for p in body for r in p.runs)
+    assert record.summary in "\n".join(p.text for p in body)
+    assert paragraphs[-1].text.startswith("来源：《" + record.source.title)
+    assert "市域社会治理经验库" in paragraphs[-1].text
+    section = doc.sections[0]
+    assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
+
+
+def test_model_word_document_collects_its_records(fixture_catalog):
+    model = fixture_catalog.models[0]
+    doc = Document(io.BytesIO(model_docx(fixture_catalog, model.id)))
+    titles = [p.text for p in doc.paragraphs if p.style.name == "Title"]
+    assert titles[0] == f"{model.name}经验汇编"
+    assert titles[1:] == [r.title for r in fixture_catalog.records_of_model(model.id)]
+
+
+def test_stage_ships_the_downloads_page_compare_and_word_files(fixture_catalog):
+    stage = SiteStage.build(fixture_catalog, Routes())
+    paths = {p.path for p in stage.pages}
+    assert {"downloads/index.md", "compare/index.md"} <= paths
+    assert {"下载": "downloads/index.md"} in stage.nav and {"对比": "compare/index.md"} in stage.nav
+    for r in fixture_catalog.records:
+        assert f"downloads/word/{r.id}.docx" in stage.files
+    page = next(p.markdown for p in stage.pages if p.path == "downloads/index.md")
+    assert "(catalog.xlsx)" in page and f"{len(fixture_catalog.records)} 条" in page and " KB |" in page
+    assert f"(word/model-{fixture_catalog.models[0].id}.docx)" in page
+
+
+# --- in the browser ----------------------------------------------------------------------------
+
+def test_compare_select_navigate_share_and_print(served_site, built_site, recorded_page, catalog, browser):
+    page, recorder = recorded_page
+    model = max(catalog.models, key=lambda m: len(catalog.records_of_model(m.id)))
+    picks = [r.id for r in catalog.records_of_model(model.id)][:2]
+    page.goto(served_site + f"models/{model.id}/")
+    for rid in picks:
+        page.locator(f'input.kb-compare-box[value="{rid}"]').check()
+    assert page.locator(".kb-compare-bar").is_visible()
+    # the selection survives navigation: another listing shows the same ticks
+    page.goto(served_site + "practices/")
+    page.wait_for_selector("input.kb-compare-box")
+    for rid in picks:
+        if page.locator(f'input.kb-compare-box[value="{rid}"]').count():
+            assert page.locator(f'input.kb-compare-box[value="{rid}"]').is_checked()
+    # 加入对比 on a record page adds a third
+    third = next(r for r in catalog.records if r.id not in picks)
+    page.goto(served_site + Routes().record_url(third))
+    page.locator("button.kb-compare-add").click()
+    assert page.locator("button.kb-compare-add").inner_text() == "移出对比"
+    page.locator(".kb-compare-bar__go").click()
+    page.wait_for_selector(".kb-compare__table")
+    ids = picks + [third.id]
+    assert re.search(r"ids=" + ",".join(ids), page.url)
+    heads = page.eval_on_selector_all(".kb-compare__table thead th[data-id]", "t => t.map(x => x.dataset.id)")
+    assert heads == ids
+    rows = page.eval_on_selector_all(".kb-compare__table tbody th", "t => t.map(x => x.textContent)")
+    assert rows[:6] == ["地区", "层级", "类型", "年份", "治理模式", "摘要"] and "成效" in rows and "出处" in rows
+    region = " › ".join(n.name for n in catalog.region_path(third.region))
+    assert region in page.locator(".kb-compare__table").inner_text()
+    first = page.locator(".kb-compare__table details").first
+    first.locator("summary").click()
+    assert first.evaluate("d => d.open")
+    page.screenshot(path=str(ARTIFACTS / "compare.png"), full_page=True)
+
+    # printing: landscape A4, the briefing header, no navigation
+    pdf = page.pdf(prefer_css_page_size=True)
+    (ARTIFACTS / "compare.pdf").write_bytes(pdf)
+    box = [float(x) for x in re.search(rb"/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", pdf).groups()]
+    assert box[2] > box[3], "A4 landscape"
+    page.emulate_media(media="print")
+    head = page.locator(".kb-print-head")
+    assert head.is_visible() and "市域社会治理经验库" in head.inner_text() and page.url.split("?")[0] in head.inner_text()
+    assert re.search(r"打印于 \d{4}-\d{2}-\d{2}", head.inner_text())
+    assert not page.locator(".md-header").is_visible() and not page.locator(".md-sidebar--primary").is_visible()
+    assert not page.locator(".kb-compare-bar").is_visible()
+    recorder.assert_clean()
+
+    # the shared address opens the same comparison in a fresh browser (no stored selection)
+    context = browser.new_context(service_workers="block")
+    other = context.new_page()
+    other.goto(served_site + "compare/?ids=" + ",".join(ids))
+    other.wait_for_selector(".kb-compare__table")
+    assert other.eval_on_selector_all(".kb-compare__table thead th[data-id]", "t => t.map(x => x.dataset.id)") == ids
+    context.close()
+
+
+def test_record_page_prints_a_briefing_and_copies_its_citation(served_site, recorded_page, catalog):
+    page, recorder = recorded_page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    record = next(r for r in catalog.records if r.kind == "practice")
+    url = served_site + Routes().record_url(record)
+    page.goto(url)
+    cite = page.locator("#kb-cite-site")
+    assert url in cite.inner_text() and "[EB/OL]" in cite.inner_text()
+    assert re.search(r"\[\d{4}-\d{2}-\d{2}\]", cite.inner_text()), "the access date"
+    page.locator('button.kb-copy[aria-controls="kb-cite-site"]').click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("市域社会治理经验库. " + record.title) and url in copied
+    assert page.locator('button.kb-copy[aria-controls="kb-cite-site"]').inner_text() == "已复制"
+    page.locator('button.kb-copy[aria-controls="kb-cite-source"]').click()
+    assert record.source.title in page.evaluate("navigator.clipboard.readText()")
+    # the Word document link answers
+    href = page.locator("a.kb-word").get_attribute("href")
+    response = page.request.get(page.url.split("#")[0] + href) if not href.startswith("http") else None
+    assert response is not None and response.ok and response.body()[:2] == b"PK"
+
+    page.emulate_media(media="print")
+    assert page.locator(".kb-print-head").is_visible() and url in page.locator(".kb-print-head").inner_text()
+    assert not page.locator(".md-header").is_visible() and not page.locator(".md-sidebar--primary").is_visible()
+    assert not page.locator("h2#相关记录").is_visible()
+    assert page.locator(".kb-card").is_visible()  # the source is on the paper
+    pdf = page.pdf()
+    (ARTIFACTS / "record-print.pdf").write_bytes(pdf)
+    assert pdf.startswith(b"%PDF")
+    recorder.assert_clean()
+
+
+def test_downloads_page_is_served_and_in_the_menu(served_site, recorded_page):
+    page, recorder = recorded_page
+    page.goto(served_site)
+    page.locator(".md-nav--primary a.md-nav__link[href$=\"downloads/\"]").first.click()
+    page.wait_for_selector("article h1")
+    assert page.url == served_site + "downloads/"
+    for link in page.locator("article a[href$='.xlsx'], article a[href$='.docx']").all()[:3]:
+        response = page.request.get(link.evaluate("a => a.href"))
+        assert response.ok and response.body()[:2] == b"PK"
+    recorder.assert_clean()
+
+
+def test_compare_works_from_the_offline_zip(offline_site, recorded_page, catalog):  # noqa: F811
+    page, recorder = recorded_page
+    model = catalog.models[0]
+    page.goto((offline_site / "models" / f"{model.id}.html").as_uri())
+    boxes = page.locator("input.kb-compare-box")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.locator(".kb-compare-bar__go").click()
+    page.wait_for_selector(".kb-compare__table")
+    assert page.url.startswith("file://") and "compare/index.html?ids=" in page.url
+    assert page.locator(".kb-compare__table thead th[data-id]").count() == 2
+    link = page.locator(".kb-compare__table thead th[data-id] a").first
+    link.click()
+    page.wait_for_selector("article h1")
+    assert page.url.startswith("file://") and page.url.endswith(".html")
+    recorder.assert_clean()

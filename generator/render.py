@@ -18,9 +18,11 @@ from markupsafe import Markup, escape
 
 from .briefing import word_path
 from .catalog import Catalog
+from .charts import Bar, bar_chart, tile_map
 from .completeness import NOT_PROVIDED, completeness, missing_sections
 from .load import iter_strings
 from .routes import BROWSE_PAGE, COMPARE_PAGE, DOWNLOADS, DOWNLOADS_PAGE, KINDS_PAGE, STATUS_PAGE, kind_path, model_path, region_path, tag_path
+from .routes import Routes
 from .routes import record_path as md_path
 from .safety import IMAGE, site_relative, too_big
 from .schema import KIND_FOLDERS, KIND_NAMES, KINDS, Amount, Figure, RecordBase
@@ -240,8 +242,9 @@ def neutralise(markdown: str) -> str:
 
 class Renderer:
     def __init__(self, catalog: Catalog, *, source_url: str | None = None,
-                 similar: Mapping[str, Sequence[str]] | None = None):
+                 similar: Mapping[str, Sequence[str]] | None = None, routes: Routes | None = None):
         self.catalog = catalog
+        self.routes = routes or Routes()  # the charts' links are raw HTML: their URLs are written out
         self.similar = similar or {}  # record id -> computed similar record ids (search.similar_records)
         self.source_url = source_url.rstrip("/") + "/" if source_url else None
         self.glossary = GlossaryLinker(catalog)
@@ -286,7 +289,8 @@ class Renderer:
     def pages(self) -> list[Page]:
         c = self.catalog
         out = [self._render("models.md.j2", "models/index.md")]
-        out += [self._render("model.md.j2", model_path(m.id), model=m, records=c.records_of_model(m.id))
+        out += [self._render("model.md.j2", model_path(m.id), model=m, records=c.records_of_model(m.id),
+                             charts=self.model_charts(m.id))
                 for m in c.models]
         out.append(self._render("regions.md.j2", "regions/index.md"))
         # regions without records stay in the data and the exports, but get no page to land on
@@ -334,12 +338,46 @@ class Renderer:
             groups[("similar", "内容相似的记录")] = similar
         return [(relation, label, records) for (relation, label), records in groups.items()]
 
+    # --- charts --------------------------------------------------------------------------------
+    def _link(self, target: str, page: str, fragment: str = "") -> str:
+        return self.routes.relative(target, page) + fragment
+
+    def _years(self, records, page: str, facets: str = "") -> list[Bar]:
+        counts: dict[int, int] = {}
+        for r in records:
+            if r.year:
+                counts[r.year] = counts.get(r.year, 0) + 1
+        return [Bar(f"{y}年", n, self._link(BROWSE_PAGE, page, f"#{facets}year={y}")) for y, n in sorted(counts.items())]
+
+    def home_charts(self) -> Markup:
+        c, page = self.catalog, "index.md"
+        models = [Bar(m.name, len(c.records_of_model(m.id)), self._link(model_path(m.id), page)) for m in c.models]
+        provinces = [Bar(c.regions[p].name, len(c.records_in_region(p)),
+                         self._link(region_path(p), page) if c.records_in_region(p) else None) for p in c.top_regions]
+        cities = [Bar("".join(n.name for n in c.region_path(cid)), len(c.records_in_region(cid)), self._link(region_path(cid), page))
+                  for p in c.top_regions for cid in c.regions[p].children if c.records_in_region(cid)]
+        return Markup("\n".join([
+            tile_map("kb-chart-map", "各省（区、市）收录记录数", sorted(provinces, key=lambda b: -b.count), cities),
+            bar_chart("kb-chart-models", "按治理模式的记录数", "治理模式", models),
+            bar_chart("kb-chart-years", "按年份的记录数（原文未写明年份的不计）", "年份", self._years(c.records, page)),
+        ]))
+
+    def model_charts(self, model_id: str) -> Markup:
+        c, page = self.catalog, model_path(model_id)
+        records = c.records_of_model(model_id)
+        kinds = [Bar(KIND_NAMES[k], n, self._link(BROWSE_PAGE, page, f"#model={model_id}&kind={k}"))
+                 for k in KINDS if (n := sum(r.kind == k for r in records))]
+        return Markup("\n".join([
+            bar_chart(f"kb-chart-kinds", "按类型的记录数", "类型", kinds),
+            bar_chart(f"kb-chart-years", "按年份的记录数", "年份", self._years(records, page, f"model={model_id}&")),
+        ]))
+
     def home(self, newest: int = 8) -> str:
         """The generated part of the home page, appended to the hand-written introduction."""
         c = self.catalog
         topics = sorted(c.tags.items(), key=lambda item: (-len(item[1]), item[0]))[:12]
         return self._render("home.md.j2", "index.md", newest=newest_first(c.records)[:newest], topics=topics,
-                            downloads=DOWNLOADS).markdown
+                            downloads=DOWNLOADS, charts=self.home_charts()).markdown
 
 
 def render_pages(catalog: Catalog, *, source_url: str | None = None) -> list[Page]:

@@ -99,7 +99,7 @@ class SiteStage:
               similar: Callable[[], dict] | dict | None = None, site_url: str | None = None) -> "SiteStage":
         """`site_url`: the served site's address; the workbook's page links are absolute with it
         (never in the offline zip, whose links stay relative so they work from disk)."""
-        renderer = Renderer(catalog, source_url=source_url, similar=similar)
+        renderer = Renderer(catalog, source_url=source_url, similar=similar, routes=routes)
         pages = renderer.pages()
         files: dict[str, bytes | Path] = {}
         for path in sorted(SCRIPTS.rglob("*")):

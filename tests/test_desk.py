@@ -189,3 +189,39 @@ def test_compare_works_from_the_offline_zip(offline_site, recorded_page, catalog
     page.wait_for_selector("article h1")
     assert page.url.startswith("file://") and page.url.endswith(".html")
     recorder.assert_clean()
+
+
+def test_coverage_charts_link_to_their_lists(served_site, recorded_page, catalog):
+    page, recorder = recorded_page
+    page.goto(served_site)
+    page.wait_for_load_state("networkidle")  # the search worker's files, before we navigate on
+    charts = page.locator(".kb-chart")
+    assert charts.count() == 3
+    for i in range(charts.count()):  # each chart has a title and its numbers in a table
+        chart = charts.nth(i)
+        assert chart.locator("svg[role=img] title").count() >= 1 and chart.locator("table").count() >= 1
+    models = page.locator("#kb-chart-models")
+    rows = models.locator("table tbody tr td:first-child").all_text_contents()
+    assert rows == [m.name for m in catalog.models]
+    page.locator("#kb-chart-map").screenshot(path=str(ARTIFACTS / "chart-map.png"))
+    page.locator(".kb-charts").screenshot(path=str(ARTIFACTS / "charts-home.png"))
+    # a province tile opens its region page; a bar opens the model's page
+    province = next(p for p in catalog.top_regions if catalog.records_in_region(p))
+    page.locator("#kb-chart-map svg a.kb-chart__link").first.click()
+    page.wait_for_selector("article h1")
+    assert "/regions/" in page.url
+    page.wait_for_load_state("networkidle")
+    page.go_back()
+    page.wait_for_load_state("networkidle")
+    model = catalog.models[0]
+    page.locator("#kb-chart-models svg a.kb-chart__link").first.click()
+    page.wait_for_selector("article h1")
+    assert page.url == served_site + f"models/{model.id}/"
+    assert page.locator("#kb-chart-kinds").count() == 1
+    page.wait_for_load_state("networkidle")
+    page.locator(".kb-charts").screenshot(path=str(ARTIFACTS / "charts-model.png"))
+    page.locator("#kb-chart-years svg a.kb-chart__link").first.click()
+    page.wait_for_selector(".kb-browse__item")
+    assert f"model={model.id}" in page.url and "year=" in page.url
+    assert province
+    recorder.assert_clean()

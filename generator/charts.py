@@ -36,7 +36,7 @@ def _table(caption: str, head: str, bars: list[Bar]) -> str:
     rows = "".join(
         f'<tr><td>{f"<a href={_q(b.href)}>{escape(b.label)}</a>" if b.href else escape(b.label)}</td>'
         f'<td>{b.count}</td></tr>' for b in bars)
-    return (f'<details class="kb-chart__data"><summary>数据表</summary><table><caption>{escape(caption)}</caption>'
+    return (f'<details class="kb-chart__data"><summary>数据表（展开）</summary><table><caption>{escape(caption)}</caption>'
             f'<thead><tr><th scope="col">{escape(head)}</th><th scope="col">记录数</th></tr></thead>'
             f'<tbody>{rows}</tbody></table></details>')
 

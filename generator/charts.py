@@ -52,7 +52,7 @@ def bar_chart(ident: str, caption: str, head: str, bars: list[Bar]) -> Markup:
     label_w, bar_w, row_h = 80, 200, 24
     top = max(b.count for b in bars) or 1
     height = row_h * len(bars) + 8
-    parts = [f'<svg class="kb-chart__svg" viewBox="0 0 {label_w + bar_w + 50} {height}" role="img" '
+    parts = [f'<svg class="kb-chart__svg" viewBox="0 0 {label_w + bar_w + 50} {height}" role="group" '
              f'aria-labelledby="{ident}-t"><title id="{ident}-t">{escape(caption)}</title>']
     for i, b in enumerate(bars):
         y = 4 + i * row_h
@@ -76,7 +76,7 @@ def tile_map(ident: str, caption: str, provinces: list[Bar], cities: list[Bar]) 
                 by_name[short] = b
     top = max((b.count for b in provinces), default=1) or 1
     parts = [f'<svg class="kb-chart__svg kb-chart__svg--map" viewBox="0 0 {10 * (size + gap)} {9 * (size + gap)}" '
-             f'role="img" aria-labelledby="{ident}-t"><title id="{ident}-t">{escape(caption)}</title>']
+             f'role="group" aria-labelledby="{ident}-t"><title id="{ident}-t">{escape(caption)}</title>']
     for short, (row, col) in TILES.items():
         x, y = col * (size + gap), row * (size + gap)
         b = by_name.get(short)

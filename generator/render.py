@@ -363,13 +363,16 @@ class Renderer:
         ]))
 
     def model_charts(self, model_id: str) -> Markup:
-        c, page = self.catalog, model_path(model_id)
+        """Links here stay inside the page (to its kind sections): engines disagree on how a relative
+        link in raw HTML is resolved on a page that is not a folder index (Zensical rewrites it as
+        relative to the Markdown file, MkDocs leaves it as written), and a fragment means the same to both."""
+        c = self.catalog
         records = c.records_of_model(model_id)
-        kinds = [Bar(KIND_NAMES[k], n, self._link(BROWSE_PAGE, page, f"#model={model_id}&kind={k}"))
-                 for k in KINDS if (n := sum(r.kind == k for r in records))]
+        kinds = [Bar(KIND_NAMES[k], n, f"#kind-{k}") for k in KINDS if (n := sum(r.kind == k for r in records))]
+        years = [Bar(b.label, b.count, None) for b in self._years(records, model_path(model_id))]
         return Markup("\n".join([
-            bar_chart(f"kb-chart-kinds", "按类型的记录数", "类型", kinds),
-            bar_chart(f"kb-chart-years", "按年份的记录数", "年份", self._years(records, page, f"model={model_id}&")),
+            bar_chart("kb-chart-kinds", "按类型的记录数", "类型", kinds),
+            bar_chart("kb-chart-years", "按年份的记录数", "年份", years),
         ]))
 
     def home(self, newest: int = 8) -> str:

@@ -32,11 +32,11 @@ class Bar:
     href: str | None  # the list this bar opens, as a URL relative to the page
 
 
-def _table(caption: str, head: str, bars: list[Bar]) -> str:
+def _table(caption: str, head: str, bars: list[Bar], summary: str = "数据表") -> str:
     rows = "".join(
         f'<tr><td>{f"<a href={_q(b.href)}>{escape(b.label)}</a>" if b.href else escape(b.label)}</td>'
         f'<td>{b.count}</td></tr>' for b in bars)
-    return (f'<details class="kb-chart__data"><summary>数据表（展开）</summary><table><caption>{escape(caption)}</caption>'
+    return (f'<details class="kb-chart__data"><summary>{escape(summary)}（展开）</summary><table><caption>{escape(caption)}</caption>'
             f'<thead><tr><th scope="col">{escape(head)}</th><th scope="col">记录数</th></tr></thead>'
             f'<tbody>{rows}</tbody></table></details>')
 
@@ -94,4 +94,4 @@ def tile_map(ident: str, caption: str, provinces: list[Bar], cities: list[Bar]) 
     return Markup(f'<figure class="kb-chart" id="{ident}">{"".join(parts)}'
                   f'<figcaption>{escape(caption)}。{note}</figcaption>'
                   f'{_table(caption + "（省级）", "地区", provinces)}'
-                  f'{_table("有记录的市（州）", "地区", cities) if cities else ""}</figure>')
+                  f'{_table("有记录的市（州）", "地区", cities, "有记录的市（州）") if cities else ""}</figure>')

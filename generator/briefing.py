@@ -84,10 +84,16 @@ class Writer:
         return out.getvalue()
 
 
+def one_source(s) -> str:
+    title = f"《{s.title}》" if s.title else s.description
+    if s.title and s.description:
+        title += f"（{s.description}）"
+    return "，".join([title] + [p for p in (s.publisher, s.author, s.date, s.doc_number, s.url) if p])
+
+
 def source_text(record: RecordBase) -> str:
-    s = record.source
-    parts = [f"《{s.title}》"] + [p for p in (s.publisher, s.author, s.date, s.doc_number, s.url) if p]
-    return "，".join(parts)
+    """All of a record's sources, in its order: 《标题》，发布单位，作者，日期，文号，网址；…"""
+    return "；".join(one_source(s) for s in record.sources)
 
 
 def _record(w: Writer, catalog: Catalog, r: RecordBase, numbered: list[str] | None = None) -> None:
@@ -123,7 +129,8 @@ def _record(w: Writer, catalog: Catalog, r: RecordBase, numbered: list[str] | No
         w.heading(f"{NUMERALS[i]}、{heading}")
         for text in paragraphs:
             w.para(text)
-    w.para(f"来源：{source_text(r)}。据{SITE_NAME}整理（记录 {r.id}，核对于 {r.review.checked}）。",
+    w.para(f"来源：{source_text(r)}。据{SITE_NAME}整理（记录 {r.id}，"
+           f"{'核对于 ' + r.review.checked if r.review.checked else '收录于 ' + r.review.added}）。",
            indent=False, size=12)
 
 

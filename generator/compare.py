@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from typing import Callable
 
-from .briefing import plain, source_text
+from .briefing import one_source, plain
+from .render import amount_text, years_text
 from .catalog import Catalog
 from .schema import KIND_NAMES, RecordBase
 
@@ -21,8 +22,8 @@ def _figures(record: RecordBase) -> list[dict]:
     out = []
     for label, field in (("覆盖范围", "coverage"), ("成效", "outcomes")):
         for f in getattr(record, field, ()) or ():
-            out.append({"group": label, "statement": f.statement, "value": f.value, "unit": f.unit,
-                        "year": f.year})
+            numbers = "；".join(" ".join(t for t in (amount_text(q), years_text(q)) if t) for q in f.quantities)
+            out.append({"group": label, "statement": f.statement, "numbers": numbers})
     return out
 
 
@@ -45,7 +46,7 @@ def compare_data(catalog: Catalog, url_of: Callable[[RecordBase], str]) -> dict:
             "figures": _figures(r),
             "conditions": list(rep.conditions) if rep else [],
             "key_points": list(rep.key_points) if rep else [],
-            "sources": [{"text": source_text(r), "url": r.source.url}],
+            "sources": [{"text": one_source(s), "url": s.url} for s in r.sources],
         }
     return {"max": MAX_COMPARE, "records": records}
 

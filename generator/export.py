@@ -109,9 +109,11 @@ KIND_COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
 }
 
-# the outcomes sheet: one row per figure (practice outcomes, project coverage and outcomes)
-FIGURE_COLUMNS = ("编号", "标题", "类型", "地区", "类别", "陈述", "数值", "限定", "单位", "年份", "页面")
-FIGURE_WIDTHS = (24, 30, 8, 20, 8, 50, 10, 8, 8, 6, 30)
+# the outcomes sheet: one row per number (practice outcomes, project coverage and outcomes); a
+# statement with several numbers gives a row for each, a statement without a number one row
+FIGURE_COLUMNS = ("编号", "标题", "类型", "地区", "类别", "陈述", "项目", "数值", "下限", "上限", "限定", "单位",
+                  "年份", "截止年份", "页面")
+FIGURE_WIDTHS = (24, 30, 8, 20, 8, 50, 12, 10, 8, 8, 6, 8, 6, 8, 30)
 
 
 def figure_rows(catalog: Catalog, routes: Routes = SERVED) -> list[tuple]:
@@ -120,10 +122,10 @@ def figure_rows(catalog: Catalog, routes: Routes = SERVED) -> list[tuple]:
         region = "".join(n.name for n in catalog.region_path(r.region))
         for label, field in (("覆盖范围", "coverage"), ("成效", "outcomes")):
             for f in getattr(r, field, ()) or ():
-                qualifier = getattr(f, "qualifier", None)
-                out.append((r.id, r.title, KIND_NAMES[r.kind], region, label, f.statement, f.value,
-                            qualifier if isinstance(qualifier, str) else (qualifier or ""), f.unit or "",
-                            f.year, routes.record_url(r)))
+                for q in f.quantities or (f,):
+                    out.append((r.id, r.title, KIND_NAMES[r.kind], region, label, f.statement,
+                                getattr(q, "label", None) or "", q.value, q.low, q.high, q.qualifier or "",
+                                q.unit or "", q.year, q.year_end, routes.record_url(r)))
     return out
 
 

@@ -78,7 +78,8 @@ def test_xlsx_for_pivot_tables(catalog):
     figures = book["成效数据"]
     fheader = [c.value for c in figures[1]]
     assert fheader[:2] == ["编号", "标题"] and {"陈述", "数值", "单位"} <= set(fheader)
-    expected = sum(len(getattr(r, "outcomes", [])) + len(getattr(r, "coverage", [])) for r in catalog.records)
+    expected = sum(len(f.quantities) or 1 for r in catalog.records
+                   for f in [*getattr(r, "outcomes", []), *getattr(r, "coverage", [])])
     assert figures.max_row == expected + 1
     values = [row[fheader.index("数值")] for row in figures.iter_rows(min_row=2, values_only=True)]
     assert all(v is None or isinstance(v, (int, float)) for v in values) and any(values)

@@ -31,8 +31,7 @@
     return ul;
   }
   function number(f) {
-    if (f.value === null || f.value === undefined) return "";
-    return "（" + f.value + (f.unit || "") + (f.year ? "，" + f.year + "年" : "") + "）";
+    return f.numbers ? "（" + f.numbers + "）" : "";
   }
 
   var ROWS = [
@@ -64,14 +63,7 @@
     ["关键要点", function (r) { return list(r.key_points, function (t) { return el("li", null, t); }); }],
     ["出处", function (r) {
       return list(r.sources, function (s) {
-        var li = el("li", null, s.text);
-        if (s.url) {
-          li.appendChild(document.createTextNode(" "));
-          var a = el("a", null, s.url);
-          a.href = s.url;
-          li.appendChild(a);
-        }
-        return li;
+        return el("li", null, s.text);  // the address, when there is one, is part of the text
       });
     }],
   ];

@@ -75,27 +75,35 @@ def test_stage_ships_the_downloads_page_compare_and_word_files(fixture_catalog):
 
 # --- in the browser ----------------------------------------------------------------------------
 
+def visit(page, url: str) -> None:
+    """Open a page and let the search worker fetch its files: leaving earlier aborts those requests,
+    which the recorder (rightly) counts as failures."""
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+
+
 def test_compare_select_navigate_share_and_print(served_site, built_site, recorded_page, catalog, browser):
     page, recorder = recorded_page
     model = max(catalog.models, key=lambda m: len(catalog.records_of_model(m.id)))
     picks = [r.id for r in catalog.records_of_model(model.id)][:2]
-    page.goto(served_site + f"models/{model.id}/")
+    visit(page, served_site + f"models/{model.id}/")
     for rid in picks:
         page.locator(f'input.kb-compare-box[value="{rid}"]').check()
     assert page.locator(".kb-compare-bar").is_visible()
     # the selection survives navigation: another listing shows the same ticks
-    page.goto(served_site + "practices/")
+    visit(page, served_site + "practices/")
     page.wait_for_selector("input.kb-compare-box")
     for rid in picks:
         if page.locator(f'input.kb-compare-box[value="{rid}"]').count():
             assert page.locator(f'input.kb-compare-box[value="{rid}"]').is_checked()
     # 加入对比 on a record page adds a third
     third = next(r for r in catalog.records if r.id not in picks)
-    page.goto(served_site + Routes().record_url(third))
+    visit(page, served_site + Routes().record_url(third))
     page.locator("button.kb-compare-add").click()
     assert page.locator("button.kb-compare-add").inner_text() == "移出对比"
     page.locator(".kb-compare-bar__go").click()
     page.wait_for_selector(".kb-compare__table")
+    page.wait_for_load_state("networkidle")
     ids = picks + [third.id]
     assert re.search(r"ids=" + ",".join(ids), page.url)
     heads = page.eval_on_selector_all(".kb-compare__table thead th[data-id]", "t => t.map(x => x.dataset.id)")
@@ -136,7 +144,7 @@ def test_record_page_prints_a_briefing_and_copies_its_citation(served_site, reco
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     record = next(r for r in catalog.records if r.kind == "practice")
     url = served_site + Routes().record_url(record)
-    page.goto(url)
+    visit(page, url)
     cite = page.locator("#kb-cite-site")
     assert url in cite.inner_text() and "[EB/OL]" in cite.inner_text()
     assert re.search(r"\[\d{4}-\d{2}-\d{2}\]", cite.inner_text()), "the access date"
@@ -164,9 +172,10 @@ def test_record_page_prints_a_briefing_and_copies_its_citation(served_site, reco
 
 def test_downloads_page_is_served_and_in_the_menu(served_site, recorded_page):
     page, recorder = recorded_page
-    page.goto(served_site)
+    visit(page, served_site)
     page.locator(".md-nav--primary a.md-nav__link[href$=\"downloads/\"]").first.click()
     page.wait_for_selector("article h1")
+    page.wait_for_load_state("networkidle")
     assert page.url == served_site + "downloads/"
     for link in page.locator("article a[href$='.xlsx'], article a[href$='.docx']").all()[:3]:
         response = page.request.get(link.evaluate("a => a.href"))
@@ -177,24 +186,26 @@ def test_downloads_page_is_served_and_in_the_menu(served_site, recorded_page):
 def test_compare_works_from_the_offline_zip(offline_site, recorded_page, catalog):  # noqa: F811
     page, recorder = recorded_page
     model = catalog.models[0]
-    page.goto((offline_site / "models" / f"{model.id}.html").as_uri())
+    visit(page, (offline_site / "models" / f"{model.id}.html").as_uri())
     boxes = page.locator("input.kb-compare-box")
     boxes.nth(0).check()
     boxes.nth(1).check()
     page.locator(".kb-compare-bar__go").click()
     page.wait_for_selector(".kb-compare__table")
+    page.wait_for_load_state("networkidle")
     assert page.url.startswith("file://") and "compare/index.html?ids=" in page.url
     assert page.locator(".kb-compare__table thead th[data-id]").count() == 2
     link = page.locator(".kb-compare__table thead th[data-id] a").first
     link.click()
     page.wait_for_selector("article h1")
+    page.wait_for_load_state("networkidle")
     assert page.url.startswith("file://") and page.url.endswith(".html")
     recorder.assert_clean()
 
 
 def test_coverage_charts_link_to_their_lists(served_site, recorded_page, catalog):
     page, recorder = recorded_page
-    page.goto(served_site)
+    visit(page, served_site)
     page.wait_for_load_state("networkidle")  # the search worker's files, before we navigate on
     charts = page.locator(".kb-chart")
     assert charts.count() == 3
@@ -210,6 +221,7 @@ def test_coverage_charts_link_to_their_lists(served_site, recorded_page, catalog
     province = next(p for p in catalog.top_regions if catalog.records_in_region(p))
     page.locator("#kb-chart-map svg a.kb-chart__link").first.click()
     page.wait_for_selector("article h1")
+    page.wait_for_load_state("networkidle")
     assert "/regions/" in page.url
     page.wait_for_load_state("networkidle")
     page.go_back()
@@ -217,6 +229,7 @@ def test_coverage_charts_link_to_their_lists(served_site, recorded_page, catalog
     model = catalog.models[0]
     page.locator("#kb-chart-models svg a.kb-chart__link").first.click()
     page.wait_for_selector("article h1")
+    page.wait_for_load_state("networkidle")
     assert page.url == served_site + f"models/{model.id}/"
     assert page.locator("#kb-chart-kinds").count() == 1
     page.wait_for_load_state("networkidle")
@@ -224,7 +237,7 @@ def test_coverage_charts_link_to_their_lists(served_site, recorded_page, catalog
     page.locator("#kb-chart-kinds svg a.kb-chart__link").first.click()
     assert page.url.endswith("#kind-practice") and page.locator("h2#kind-practice").is_visible()
     page.locator("#kb-chart-map")  # (home) and the year bars on the home page open the filtered browse list
-    page.goto(served_site)
+    visit(page, served_site)
     page.locator("#kb-chart-years svg a.kb-chart__link").first.click()
     page.wait_for_selector(".kb-browse__item")
     assert "year=" in page.url

@@ -3,6 +3,7 @@ downloads page and citations with a copy button — over nginx under /kb/ and fr
 
 import io
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,23 @@ def east_asia_font(run) -> str:
     fonts = run._element.rPr.rFonts
     return fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
 
+
+
+NAV_LABELS = ("筛选浏览", "术语表", "下载")
+
+
+def assert_briefing_paper(pdf: bytes, address: str) -> None:
+    """The printed paper itself (its text, read back out of the PDF): site name, the page's address
+    and the print date on it, and none of the site's navigation."""
+    from pypdf import PdfReader
+
+    # Chromium embeds some glyphs as Kangxi radicals (⼝ for 口): NFKC folds them back
+    text = unicodedata.normalize("NFKC", "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    head = text.splitlines()[0]
+    assert "市域社会治理经验库" in head and address in head, head
+    assert re.search(r"打印于 \d{4}年\d{1,2}月\d{1,2}日", head), head
+    lines = {line.strip() for line in text.splitlines()}
+    assert not lines & set(NAV_LABELS), "navigation printed"
 
 def test_record_word_document_has_the_government_layout(fixture_catalog):
     record = next(r for r in fixture_catalog.records if r.kind == "practice")
@@ -122,10 +140,11 @@ def test_compare_select_navigate_share_and_print(served_site, built_site, record
     (ARTIFACTS / "compare.pdf").write_bytes(pdf)
     box = [float(x) for x in re.search(rb"/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", pdf).groups()]
     assert box[2] > box[3], "A4 landscape"
+    assert_briefing_paper(pdf, served_site + "compare/")
     page.emulate_media(media="print")
     head = page.locator(".kb-print-head")
     assert head.is_visible() and "市域社会治理经验库" in head.inner_text() and page.url.split("?")[0] in head.inner_text()
-    assert re.search(r"打印于 \d{4}-\d{2}-\d{2}", head.inner_text())
+    assert re.search(r"打印于 \d{4}年\d{1,2}月\d{1,2}日", head.inner_text())
     assert not page.locator(".md-header").is_visible() and not page.locator(".md-sidebar--primary").is_visible()
     assert not page.locator(".kb-compare-bar").is_visible()
     recorder.assert_clean()
@@ -166,7 +185,7 @@ def test_record_page_prints_a_briefing_and_copies_its_citation(served_site, reco
     assert page.locator(".kb-card").is_visible()  # the source is on the paper
     pdf = page.pdf()
     (ARTIFACTS / "record-print.pdf").write_bytes(pdf)
-    assert pdf.startswith(b"%PDF")
+    assert_briefing_paper(pdf, url)
     recorder.assert_clean()
 
 

@@ -7,6 +7,10 @@
     function two(n) { return (n < 10 ? "0" : "") + n; }
     return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate());
   }
+  function todayInChinese() {  // reading text: 2026年11月23日 (the citation keeps GB/T 7714's ISO date)
+    var d = new Date();
+    return d.getFullYear() + "年" + (d.getMonth() + 1) + "月" + d.getDate() + "日";
+  }
   function copy(text, button) {
     function done(ok) {
       var label = button.textContent;
@@ -42,7 +46,7 @@
     var name = document.createElement("strong");
     name.textContent = site ? site.textContent.trim() : document.title.split(" - ").pop();
     head.appendChild(name);
-    head.appendChild(document.createTextNode(" · " + here + " · 打印于 " + today()));
+    head.appendChild(document.createTextNode(" · " + here + " · 打印于 " + todayInChinese()));
     article.insertBefore(head, article.firstChild);
   }
   function setup() {

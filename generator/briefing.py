@@ -36,9 +36,10 @@ def plain(markdown: str) -> str:
 
 def _font(run, name: str, size: float, bold: bool = False) -> None:
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Pt, RGBColor
 
     run.font.name = FALLBACK_FONT if name == BODY_FONT else name
+    run.font.color.rgb = RGBColor(0, 0, 0)  # 公文 text is black; the default template colours headings blue
     run.font.size = Pt(size)
     run.font.bold = bold
     fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
@@ -48,6 +49,7 @@ def _font(run, name: str, size: float, bold: bool = False) -> None:
 class Writer:
     def __init__(self):
         from docx import Document
+        from docx.oxml.ns import qn
         from docx.shared import Cm
 
         self.doc = Document()
@@ -56,6 +58,10 @@ class Writer:
         section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
         section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
         self.doc.core_properties.language = "zh-CN"
+        # the default template's Title style draws a rule under the title: a 公文 title has none
+        title = self.doc.styles["Title"].element.pPr
+        for border in title.findall(qn("w:pBdr")) if title is not None else ():
+            title.remove(border)
 
     def title(self, text: str) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 
 from generator.briefing import model_docx, record_docx
 from generator.check import check_catalog
@@ -67,6 +68,9 @@ def test_record_word_document_has_the_government_layout(fixture_catalog):
     assert paragraphs[-1].text.startswith("来源：" + ("《" + record.sources[0].title if record.sources[0].title
                                                      else record.sources[0].description))
     assert "市域社会治理经验库" in paragraphs[-1].text
+    # black text and no rule under the title, as in a 公文 (the default template has blue and a border)
+    assert all(str(r.font.color.rgb) == "000000" for p in paragraphs for r in p.runs)
+    assert doc.styles["Title"].element.pPr.find(qn("w:pBdr")) is None
     section = doc.sections[0]
     assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
 

@@ -27,7 +27,7 @@ class Problem:
     def as_text(self) -> str:
         where = f"{self.file}:{self.line}:{self.col}: "
         field = f"{self.field}: " if self.field else ""
-        label = {"warning": "警告:", "info": "信息："}.get(self.severity, "")
+        label = {"warning": "警告：", "info": "信息："}.get(self.severity, "")
         hint = f" ({self.hint})" if self.hint else ""
         return f"{where}{field}{label}{self.message}{hint} [{self.code}]"
 
@@ -46,8 +46,8 @@ def summary(problems: list[Problem]) -> str:
     files = len({p.file for p in problems if p.severity != "info"})
     note = f"另有 {infos} 条信息（记录缺少的可选部分）。" if infos else ""
     if errors + warnings == 0:
-        return "检查通过:没有发现问题。" + note
-    return f"共 {errors} 个错误、{warnings} 个警告,涉及 {files} 个文件。" + note
+        return "检查通过：没有发现问题。" + note
+    return f"共 {errors} 个错误、{warnings} 个警告，涉及 {files} 个文件。" + note
 
 
 def report_text(problems: list[Problem]) -> str:

@@ -98,7 +98,7 @@ def test_a_crash_is_exit_code_3_with_a_chinese_apology_naming_the_file(monkeypat
     monkeypatch.setattr(generator.check, "text_problems", boom)
     result = CliRunner().invoke(main, ["check", "--catalog", str(FIXTURES / "valid" / "catalog")])
     assert result.exit_code == 3
-    assert "抱歉,kb 内部出错(处理 " in result.stderr and "RuntimeError" in result.stderr
+    assert "抱歉，kb 内部出错（处理 " in result.stderr and "RuntimeError" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 

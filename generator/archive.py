@@ -15,10 +15,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .load import LoadedFile, Mark, field_name, iter_strings
 from .problems import Problem
+from .project_config import catalog_options
 from .schema import RecordBase
 
 ARCHIVE_ENV = "KB_ARCHIVE"
@@ -30,23 +29,8 @@ NOT_FACTS = {"id", "region", "model", "secondary_models", "related", "implements
 
 def configured_archive(config_file: Path | None) -> Path | None:
     """`archive_dir` of the catalog plugin in mkdocs.yml, resolved beside the file, if set."""
-    if config_file is None or not config_file.is_file():
-        return None
-
-    class _Loader(yaml.SafeLoader):  # mkdocs.yml may hold !!python/… tags: read them as nothing
-        pass
-
-    _Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Loader) or {}
-    except yaml.YAMLError:
-        return None
-    for plugin in config.get("plugins") or []:
-        if isinstance(plugin, dict) and isinstance(plugin.get("catalog"), dict):
-            folder = plugin["catalog"].get("archive_dir")
-            if isinstance(folder, str):
-                return (config_file.parent / folder).resolve()
-    return None
+    folder = (catalog_options(config_file) or {}).get("archive_dir")
+    return (config_file.parent / folder).resolve() if isinstance(folder, str) else None
 
 
 def archive_folder(catalog_dir: Path, explicit: Path | None = None, config_file: Path | None = None) -> Path:

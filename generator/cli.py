@@ -116,27 +116,14 @@ def fmt(catalog_dir: Path) -> None:
 def _build_is_strict(catalog_dir: Path) -> bool:
     """Whether the project's build (mkdocs.yml beside the catalogue) fails on check warnings, so
     `kb check` agrees with `kb build` on what passes."""
-    import yaml
+    from .project_config import catalog_options
 
     config = catalog_dir.resolve().parent / "mkdocs.yml"
-    if not config.is_file():
+    options = catalog_options(config)
+    if options is None:
         return False
-
-    class _Loader(yaml.SafeLoader):  # mkdocs.yml carries !!python tags: read them as nothing
-        pass
-
-    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    try:
-        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader)
-    except (yaml.YAMLError, OSError, UnicodeDecodeError):
-        return False
-    plugins = data.get("plugins") if isinstance(data, dict) else None
-    for item in plugins or []:
-        if isinstance(item, dict) and isinstance(item.get("catalog"), dict):
-            options = item["catalog"]
-            folder = options.get("catalog_dir", "catalog")
-            return bool(options.get("strict")) and (config.parent / str(folder)).resolve() == catalog_dir.resolve()
-    return False
+    folder = options.get("catalog_dir", "catalog")
+    return bool(options.get("strict")) and (config.parent / str(folder)).resolve() == catalog_dir.resolve()
 
 
 @main.command()

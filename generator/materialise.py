@@ -19,10 +19,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .pipeline import require_catalog
 from .problems import Problem
+from .project_config import read_config
 from .routes import Routes
 from .stage import HOME, SiteStage, footer
 
@@ -34,18 +33,6 @@ MARKER = ".kb-materialised"  # OUT/ is replaced on the next run only if it holds
 class MaterialiseResult:
     out: Path
     warnings: list[Problem] = field(default_factory=list)
-
-
-class _Loader(yaml.SafeLoader):
-    """Reads mkdocs.yml for its values; `!!python/...` tags (e.g. the slugify function) become None."""
-
-
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-_Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
-def read_config(config_file: Path) -> dict:
-    return yaml.load(Path(config_file).read_text(encoding="utf-8"), Loader=_Loader) or {}
 
 
 def catalog_options(config: dict) -> dict:

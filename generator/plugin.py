@@ -179,22 +179,20 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                               f" 含不安全的 HTML,站点未生成:{'、'.join(removed[:5])}。请运行 kb check 并修正该记录。")
         return html
 
-    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+    def _our_worker(self, output: str, where: str) -> str:
         if not self.search_on:
             return output
         try:
             return use_worker(output)
         except ValueError as exc:
-            raise PluginError(f"{page.file.src_uri}:{exc}") from None
+            raise PluginError(f"{where}:{exc}") from None
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        return self._our_worker(output, page.file.src_uri)
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
         """404.html is a static template, not a page: its search, too, must use our worker."""
-        if not self.search_on:
-            return output_content
-        try:
-            return use_worker(output_content)
-        except ValueError as exc:
-            raise PluginError(f"{template_name}:{exc}") from None
+        return self._our_worker(output_content, template_name)
 
     @event_priority(-100)  # after Material's search plugin has written search_index.json
     def on_post_build(self, config: MkDocsConfig) -> None:

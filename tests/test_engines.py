@@ -69,12 +69,17 @@ def test_properdocs_builds_the_materialised_folder(materialised, tmp_path):
     assert_same_pages(tmp_path / "site", reference, catalog)
 
 
-def test_properdocs_strict_fails_on_a_broken_anchor(materialised, tmp_path):
-    out, _, _ = materialised
+def copy_with_broken_link(out: Path, tmp_path: Path, target: str) -> Path:
+    """The materialised folder with one link on the about page pointing at `target`."""
     copy = tmp_path / "out"
     shutil.copytree(out, copy, ignore=shutil.ignore_patterns("site"))
     with (copy / "docs" / "about.md").open("a", encoding="utf-8") as f:
-        f.write("\n[x](editing.md#no-such-anchor)\n")
+        f.write(f"\n[x]({target})\n")
+    return copy
+
+
+def test_properdocs_strict_fails_on_a_broken_anchor(materialised, tmp_path):
+    copy = copy_with_broken_link(materialised[0], tmp_path, "editing.md#no-such-anchor")
     run = subprocess.run([str(BIN / "properdocs"), "build", "--strict", "-d", str(tmp_path / "site")], cwd=copy,
                          capture_output=True, text=True)
     assert run.returncode != 0 and "no-such-anchor" in run.stderr
@@ -103,10 +108,6 @@ def test_zensical_builds_the_materialised_folder(materialised, tmp_path):
 
 
 def test_zensical_strict_fails_on_a_broken_link(materialised, tmp_path):
-    out, _, _ = materialised
-    copy = tmp_path / "out"
-    shutil.copytree(out, copy, ignore=shutil.ignore_patterns("site"))
-    with (copy / "docs" / "about.md").open("a", encoding="utf-8") as f:
-        f.write("\n[x](no-such-page.md)\n")
+    copy = copy_with_broken_link(materialised[0], tmp_path, "no-such-page.md")
     run = zensical(copy)
     assert run.returncode != 0

@@ -21,13 +21,7 @@ def seed(kb_project):  # noqa: F811
 def search(page, base_url: str, query: str, root: str | None = None) -> list[str]:
     """Type `query` into the search box on the page at `base_url` (the home page unless it is
     below `root`); the result links as site paths."""
-    page.goto(base_url, wait_until="networkidle")
-    box = page.locator("input.md-search__input")
-    if not box.is_visible():
-        page.locator("label[for=__search]").first.click()
-    box.click()
-    box.fill(query)
-    box.press("End")  # Material reads the query on keyup
+    type_query(page, base_url, query)
     page.locator(".md-search-result__item a").first.wait_for(state="visible")
     prefix = urlsplit(root or base_url).path
     hrefs = page.locator(".md-search-result__item > a").evaluate_all("as => as.map(a => a.href)")
@@ -106,7 +100,7 @@ def type_query(page, url: str, query: str) -> None:
         page.locator("label[for=__search]").first.click()
     box.click()
     box.fill(query)
-    box.press("End")
+    box.press("End")  # Material reads the query on keyup
 
 
 def test_a_near_synonym_finds_the_record_and_says_what_else_was_searched(seed, served_site, recorded_page):  # noqa: F811

@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from generator.check import check_catalog
 from generator.cli import main
 from generator.problems import promote_warnings, report_text
+from generator.search.cli import WhooshIndex
 from generator.search import (
     Analyzer,
     Corpus,
-    WhooshIndex,
     domain_terms,
     normalise,
     record_fields,

@@ -20,8 +20,8 @@
 
 Modules: `text` (normalising, dictionary, analyzer), `fields` (indexed fields, `Corpus`),
 `related` (similar records), `query` and `thesaurus` (query semantics), `site` (the site's prebuilt
-index), `cli` (whoosh; imported only on
-first use of its names, so `kb check`, which uses `text`, never loads whoosh). Near-duplicate
+index), `cli` (whoosh; imported only by `kb search`, so `kb check`, which uses `text`, never loads
+whoosh). Near-duplicate
 detection lives beside the checks, in `generator/duplicates.py`.
 """
 
@@ -32,16 +32,3 @@ from .related import similar_records
 from .text import (DICT_FREQ, HAN, QUOTED, STOPWORDS, WORD, Analyzer, JiebaMissing, analyzer_for, catalog_analyzer,
                    dictionary_hash, domain_terms, normalise, require_jieba, t2s_map, ts_characters, write_user_dict)
 
-_CLI = {"WhooshIndex", "JiebaTokenizer", "Hit", "SCHEMA_VERSION"}
-
-
-def __getattr__(name: str):
-    if name in _CLI:
-        from . import cli
-
-        return getattr(cli, name)
-    if name in ("near_duplicates", "duplicate_text", "NEAR_DUPLICATE"):
-        from .. import duplicates
-
-        return getattr(duplicates, name)
-    raise AttributeError(name)

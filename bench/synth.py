@@ -28,7 +28,7 @@ NUMS = "一二三四五六七八九十"
 KEY_VERBS = "议评治联调访网格会公开单述"
 KEY_NOUNS = ["融合", "联动", "公开", "四会", "共治", "清单", "联调", "先行", "到家", "连心", "同心", "夜话"]
 ACTIONS = ["建立", "完善", "推行", "整合", "统筹", "健全", "落实", "探索", "打造", "深化", "规范", "拓展"]
-OBJECTS = ["专兼职网格员队伍", "矛盾纠纷排查化解机制", "村(居)民议事会", "县乡村三级综治中心", "人民调解委员会",
+OBJECTS = ["专兼职网格员队伍", "矛盾纠纷排查化解机制", "村（居）民议事会", "县乡村三级综治中心", "人民调解委员会",
            "一村一法律顾问制度", "乡贤理事会", "志愿服务队", "社会治理信息化平台", "党群服务中心", "红白理事会",
            "道德评议会", "平安建设考核办法", "信访积分制度", "屋场会议事制度", "网格党支部", "警务助理队伍",
            "行业性专业性调解组织", "诉源治理工作站", "村规民约和居民公约", "心理服务站", "综治联席会议"]
@@ -96,7 +96,7 @@ def key_term(rng: random.Random) -> str:
 
 def sentence(rng: random.Random, where: str) -> str:
     a, b = rng.sample(OBJECTS, 2)
-    return (f"{where}{rng.choice(ACTIONS)}{a},{rng.choice(ACTIONS)}{b},"
+    return (f"{where}{rng.choice(ACTIONS)}{a}，{rng.choice(ACTIONS)}{b}，"
             f"{rng.choice(PURPOSES)}。")
 
 
@@ -141,7 +141,7 @@ def practice(rng, i, region, models, year) -> dict:
 
 
 def policy(rng, i, region, models, year) -> dict:
-    r = common(rng, i, "policy", region, f"{region['name']}{year}年市域社会治理现代化试点实施方案(第{i}号)", models, year)
+    r = common(rng, i, "policy", region, f"{region['name']}{year}年市域社会治理现代化试点实施方案（第{i}号）", models, year)
     r["issuer"] = f"中共{region['name']}委政法委员会"
     r["period"] = {"start": year, "end": year + 2}
     r["objectives"] = [{"title": t, "text": paragraph(rng, "", 1)} for t in rng.sample(MEASURE_TITLES, 2)]

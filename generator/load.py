@@ -8,11 +8,12 @@ says, whatever YAML 1.1 would have guessed.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 import yaml
 
@@ -29,8 +30,7 @@ NULLS = {"", "~", "null", "Null", "NULL"}
 Path_ = tuple  # a path into the data: ("measures", 2, "title")
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):  # a tuple: made for every value of every file, so cheap to make
     line: int  # 1-based
     col: int  # 1-based
 
@@ -102,11 +102,36 @@ def _emoji_joiner(text: str, index: int) -> bool:
     return bool(before and after) and _emoji(before) and _emoji(after)
 
 
-def _bad_char(ch: str) -> bool:
-    if ch in "\n\t\r":
-        return False
-    # Cc control, Cf format (zero-width, bidi overrides, BOM), Zl/Zp separators, Co private use
-    return unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp", "Co", "Cs"}
+# Cc control, Cf format (zero-width, bidi overrides, BOM), Zl/Zp separators, Co private use, Cs
+# surrogates: every such code point but \n \t \r, as ranges (Unicode 14, Python 3.11's tables). One
+# compiled class finds them in C instead of asking unicodedata about every character of every file.
+HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Co", "Cs"}
+HIDDEN_RANGES = (
+    (0x0000, 0x0008), (0x000B, 0x000C), (0x000E, 0x001F), (0x007F, 0x009F), (0x00AD, 0x00AD),
+    (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F), (0x0890, 0x0891),
+    (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x2028, 0x202E), (0x2060, 0x2064),
+    (0x2066, 0x206F), (0xD800, 0xF8FF), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD), (0x13430, 0x13438), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F), (0xF0000, 0xFFFFD), (0x100000, 0x10FFFD),
+)
+
+
+def hidden_ranges() -> tuple[tuple[int, int], ...]:
+    """The ranges above, or (another Unicode version) the same ranges computed from unicodedata."""
+    if unicodedata.unidata_version == "14.0.0":
+        return HIDDEN_RANGES
+    ranges: list[list[int]] = []
+    for code in range(0x110000):
+        ch = chr(code)
+        if ch not in "\n\t\r" and unicodedata.category(ch) in HIDDEN_CATEGORIES:
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return tuple((a, b) for a, b in ranges)
+
+
+HIDDEN = re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in hidden_ranges()) + "]")
 
 
 def _position(text: str, index: int) -> Mark:
@@ -148,8 +173,9 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
     if text.startswith("\ufeff"):
         text = text[1:]
     problems = []
-    for index, ch in enumerate(text):
-        if _bad_char(ch) and not (ch == ZWJ and _emoji_joiner(text, index)):
+    for found in HIDDEN.finditer(text):
+        index, ch = found.start(), found.group()
+        if not (ch == ZWJ and _emoji_joiner(text, index)):
             name = unicodedata.name(ch, "")
             m = _position(text, index)
             problems.append(Problem(display, m.line, m.col, "", "invisible-char",
@@ -187,22 +213,23 @@ class _Builder:
         stack: list[tuple[Any, Path_, dict]] = []  # (container, path, seen keys -> line)
         pending_key: list[Any] = []
         root: Any = None
+        values, keys = self.file.values, self.file.keys
 
         def place(value: Any, mark: Mark) -> Path_ | None:
             nonlocal root
             if not stack:
                 root = value
-                self.file.values[()] = mark
+                values[()] = mark
                 return ()
             container, path, seen = stack[-1]
-            if isinstance(container, list):
+            if container.__class__ is list:
                 child = path + (len(container),)
                 container.append(value)
-                self.file.values[child] = mark
+                values[child] = mark
                 return child
             if not pending_key:
                 # this value is a key
-                if not isinstance(value, str):
+                if value.__class__ is not str:
                     self.problems.append(Problem(self.file.display, mark.line, mark.col, "", "yaml-key",
                                                  "映射的键必须是简单文本", "请改为 `名称: 值` 的形式"))
                     pending_key.append(None)
@@ -229,42 +256,46 @@ class _Builder:
                 return None
             seen[name] = key_mark.line
             container[name] = value
-            self.file.values[child] = mark
-            self.file.keys[child] = key_mark
+            values[child] = mark
+            keys[child] = key_mark
             return child
 
+        # dispatch on the exact class: LibYAML and PyYAML both make these, never subclasses
         for event in events:
-            mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    self._flag(event, "yaml-multi-document", "一个文件只能有一个 YAML 文档",
-                               "请删除多余的 `---`,每条记录单独一个文件")
-            elif isinstance(event, yaml.AliasEvent):
-                self._flag(event, "yaml-alias", f"不允许使用别名“*{event.anchor}”", "请把内容直接写出来")
-                place(None, mark)
-            elif isinstance(event, yaml.ScalarEvent):
-                self._check_node_event(event)
+            kind = event.__class__
+            start = event.start_mark
+            mark = Mark(start.line + 1, start.column + 1)
+            if kind is yaml.ScalarEvent:
+                if event.anchor is not None or event.tag is not None:
+                    self._check_node_event(event)
                 value = event.value
-                is_key_position = bool(stack) and isinstance(stack[-1][0], dict) and not pending_key
+                is_key_position = bool(stack) and stack[-1][0].__class__ is dict and not pending_key
                 if not event.style and value in NULLS and not is_key_position:  # plain: None (Python) or "" (LibYAML)
                     value = None
                 if is_key_position and not event.style and value == "<<":
                     self._flag(event, "yaml-merge", "不允许使用合并键“<<”", "请把要合并的字段直接写出来")
                 place(value, mark)
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 self._check_node_event(event)
                 if len(stack) >= MAX_DEPTH:
                     self._flag(event, "yaml-too-deep", f"嵌套超过 {MAX_DEPTH} 层",
                                "记录只需几层缩进,请检查括号是否成对")
                     raise TooDeep
-                container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+                container: Any = {} if kind is yaml.MappingStartEvent else []
                 path = place(container, mark)
                 if path is None:  # a key or a dropped duplicate: keep parsing, discard the value
                     path = ("\0dropped",)
                 stack.append((container, path, {}))
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 stack.pop()
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    self._flag(event, "yaml-multi-document", "一个文件只能有一个 YAML 文档",
+                               "请删除多余的 `---`,每条记录单独一个文件")
+            elif kind is yaml.AliasEvent:
+                self._flag(event, "yaml-alias", f"不允许使用别名“*{event.anchor}”", "请把内容直接写出来")
+                place(None, mark)
         self.file.data = root
 
 
@@ -305,8 +336,10 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[LoadedFile | None
 
 def parse_yaml(text: str, display: str) -> tuple[LoadedFile | None, list[Problem]]:
     builder = _Builder(display)
+    parser = EVENT_LOADER(text)
     try:
-        builder.build(yaml.parse(text, Loader=EVENT_LOADER))
+        # the parser's own get_event, without yaml.parse's Python generator around every event
+        builder.build(iter(parser.get_event, None))
     except TooDeep:
         return None, builder.problems
     except yaml.MarkedYAMLError as exc:
@@ -320,6 +353,8 @@ def parse_yaml(text: str, display: str) -> tuple[LoadedFile | None, list[Problem
             hint = f"请给值加英文引号,如 unit: \"{at}\""
         return None, builder.problems + [Problem(display, line, col, "", "yaml-syntax",
                                                  f"YAML 语法错误:{detail}", hint)]
+    finally:
+        parser.dispose()
     if builder.problems:
         return None, builder.problems
     builder.file.text = text

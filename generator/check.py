@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import json
+import os
 import re
+import stat
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
@@ -13,11 +16,14 @@ from typing import Any, Iterator
 from pydantic import BaseModel, ValidationError
 
 from .archive import ARCHIVE_ENV, archive_folder, archive_problems
+from .cache import Cache, content_key
 from .catalog import Catalog
-from .load import LoadedFile, Path_, field_name, iter_strings, load_yaml
+from .duplicates import Sketch, near_duplicates, sketch
+from .load import MAX_BYTES, LoadedFile, Path_, field_name, iter_strings, load_yaml
 from .problems import Problem
 from .safety import ATTR_LIST, outside_images, too_big
 from .scaffold import PLACEHOLDER_WORD
+from .typography import punctuation_problems
 from .schema import (
     ID_PATTERN,
     KIND_FOLDERS,
@@ -57,6 +63,7 @@ class CheckResult:
     problems: list[Problem]
     notes: tuple[str, ...] = ()  # information for the editor that is not a problem (printed, not counted)
     archive_checked: int = 0  # records whose numbers were compared with their archived originals
+    punctuation: dict[str, list[Problem]] = field(default_factory=dict)  # see CheckedFiles
 
     @property
     def ok(self) -> bool:
@@ -270,9 +277,9 @@ def validate(loaded: LoadedFile, model: type[BaseModel],
         return None, [p for p in found if not (p.code == "missing" and replaced.get(p.field) in old)]
 
 
-def check_record_file(path: Path, display: str, names: dict[str, str] | None = None
+def check_record_file(path: Path, display: str, names: dict[str, str] | None = None, raw: bytes | None = None
                       ) -> tuple[RecordBase | None, LoadedFile | None, list[Problem]]:
-    loaded, problems = load_yaml(path, display)
+    loaded, problems = load_yaml(path, display, raw)
     if loaded is None:
         return None, None, problems
     folder_kind = FOLDER_KINDS[path.parent.name]
@@ -329,7 +336,100 @@ def _source_key_problems(record: RecordBase, loaded: LoadedFile) -> list[Problem
     return problems
 
 
+@dataclass
+class RecordFileCheck:
+    """One record file's own result, and what the later rules keep of it: its half-width
+    punctuation (`kb check` reports it) and its near-duplicate sketch. The check cache holds this."""
+
+    record: RecordBase | None
+    loaded: LoadedFile | None
+    problems: list[Problem]
+    punctuation: list[Problem]
+    sketch: Sketch | None
+    key: str | None  # the cache key, None for a file that is not cached (a symlink, too large, ...)
+
+
+def _rows(problems: list[Problem]) -> list[list]:
+    return [astuple(p) for p in problems]  # type: ignore[misc]
+
+
+def _problems(rows: list[list]) -> list[Problem]:
+    return [Problem(*row) for row in rows]
+
+
+def _record_file(path: Path, display: str, names: dict[str, str], names_key: str, cache: Cache) -> RecordFileCheck:
+    """`check_record_file` and what later rules need of the file, from the cache when the file's
+    bytes (and its name, display path and the region/model names) are those of a stored result."""
+    raw = key = None
+    try:
+        info = os.lstat(path)
+        if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_BYTES:
+            raw = path.read_bytes()
+            key = content_key("check-record", raw, display, path.parent.name, path.name, names_key)
+    except OSError:
+        pass
+    if key is not None and (stored := cache.get(key)) is not None:
+        value = json.loads(stored)
+        loaded = record = None
+        if value["loaded"] is not None:
+            text = raw.decode("utf-8")  # type: ignore[union-attr]
+            loaded = LoadedFile(display, value["loaded"]["data"], text=text[1:] if text.startswith("\ufeff") else text,
+                                packed=value["loaded"]["marks"])
+        if value["kind"] is not None:
+            record = RECORD_MODELS[value["kind"]].model_validate(loaded.data)  # type: ignore[union-attr]
+        sketched = Sketch(value["sketch"][0], tuple(value["sketch"][1])) if value["sketch"] else None
+        return RecordFileCheck(record, loaded, _problems(value["problems"]), _problems(value["punctuation"]),
+                               sketched, key)
+    record, loaded, problems = check_record_file(path, display, names, raw)
+    checked = RecordFileCheck(record, loaded, problems, punctuation_problems(loaded) if loaded else [],
+                              sketch(record) if record is not None else None, key)
+    if key is not None:
+        cache.put(key, json.dumps({
+            "problems": _rows(checked.problems), "punctuation": _rows(checked.punctuation),
+            "loaded": {"data": loaded.data, "marks": loaded.pack()} if loaded is not None else None,
+            "kind": record.kind if record is not None else None,
+            "sketch": [checked.sketch.size, list(checked.sketch.hashes)] if checked.sketch else None,
+        }, ensure_ascii=False).encode("utf-8"))
+    return checked
+
+
+def _archive_problems(checked: RecordFileCheck, folder: Path, cache: Cache) -> tuple[list[Problem], bool]:
+    """`archive_problems`, from the cache when the record and the archived files it names are unchanged."""
+    record, loaded = checked.record, checked.loaded
+    assert record is not None and loaded is not None
+    if checked.key is None:
+        return archive_problems(record, loaded, folder)
+    parts = [checked.key, str(folder.resolve())]
+    for source in record.sources:
+        if source.archived_copy is not None:
+            original = folder / source.archived_copy
+            parts += [source.archived_copy, original.read_bytes() if original.is_file() else "\0missing"]
+    key = content_key("check-archive", *parts)
+    if (stored := cache.get(key)) is not None:
+        value = json.loads(stored)
+        return _problems(value["problems"]), value["compared"]
+    found, compared = archive_problems(record, loaded, folder)
+    cache.put(key, json.dumps({"problems": _rows(found), "compared": compared}, ensure_ascii=False).encode("utf-8"))
+    return found, compared
+
+
 # --- the whole catalogue -------------------------------------------------------------------------
+
+
+def halfwidth_punctuation(root: Path, base: Path, checked: dict[str, list[Problem]]) -> list[Problem]:
+    """typography.punctuation_in_catalog, without loading again the files check already loaded
+    (`checked`: CheckedFiles.punctuation): every YAML file under `root`, named as typography names it."""
+    from .typography import _display as typography_display, _yaml_files
+
+    problems: list[Problem] = []
+    for path in _yaml_files(root):
+        found = checked.get(path.as_posix())
+        if found is None:
+            loaded, _ = load_yaml(path, typography_display(path, base))
+            found = punctuation_problems(loaded) if loaded is not None else []
+        display = typography_display(path, base)
+        problems += [p if p.file == display else replace(p, file=display) for p in found]
+    return problems
 
 
 def _load_reference(root: Path, name: str, base: Path) -> tuple[Any, LoadedFile | None, list[Problem]]:
@@ -376,6 +476,8 @@ class CheckedFiles:
     notes: tuple[str, ...] = ()  # information for the editor that is not a problem (printed, not counted)
     archive_checked: int = 0  # records whose numbers were compared with their archived originals
     thesaurus: tuple[SynonymGroup, ...] = ()
+    # half-width punctuation (`kb check`'s halfwidth-punct) of each file that loaded, by path as read
+    punctuation: dict[str, list[Problem]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -392,10 +494,13 @@ def __getattr__(name: str):
 
 
 def check_files(root: Path, base: Path | None = None, archive: Path | None = None,
-                config_file: Path | None = None) -> CheckedFiles:
+                config_file: Path | None = None, cache: Cache | None = None) -> CheckedFiles:
     """Check every file under `root` (the catalog folder); display paths relative to `base`.
-    Numbers are traced in the archive folder (see archive.archive_folder for where it is)."""
+    Numbers are traced in the archive folder (see archive.archive_folder for where it is).
+    With `cache`, each record file's own result is remembered by its bytes (see _record_file):
+    the result is the same, only the cross-record rules run for every file."""
     root = Path(root)
+    cache = cache or Cache(None, "check")
     base = Path(base) if base is not None else root.parent
     problems: list[Problem] = []
 
@@ -409,6 +514,10 @@ def check_files(root: Path, base: Path | None = None, archive: Path | None = Non
     problems += found
     if isinstance(thesaurus_file, ThesaurusFile):
         problems += _thesaurus_problems(thesaurus_file, thesaurus_loaded)
+    punctuation = {(root / name).as_posix(): punctuation_problems(loaded)
+                   for name, loaded in (("models.yml", models_loaded), ("regions.yml", regions_loaded),
+                                        ("glossary.yml", glossary_loaded), ("thesaurus.yml", thesaurus_loaded))
+                   if loaded is not None}
 
     model_ids: set[str] = set()
     if isinstance(models_file, ModelsFile):
@@ -428,6 +537,7 @@ def check_files(root: Path, base: Path | None = None, archive: Path | None = Non
     region_ids = set(region_names)
     model_names = {m.name: m.id for m in models_file.models} if isinstance(models_file, ModelsFile) else {}
     id_for_name = {**{name: rid for rid, name in region_names.items()}, **model_names}
+    names_key = json.dumps(sorted(id_for_name.items()), ensure_ascii=False)
     if isinstance(glossary_file, GlossaryFile):
         seen_terms: set[str] = set()
         for index, term in enumerate(glossary_file.terms):
@@ -438,6 +548,7 @@ def check_files(root: Path, base: Path | None = None, archive: Path | None = Non
                 seen_terms.add(word)
 
     records: list[tuple[RecordBase, LoadedFile]] = []
+    checks: list[RecordFileCheck] = []  # of the records above, in the same order
     unusable: set[str] = set()  # ids of record files that failed their own checks
     for entry in sorted(root.iterdir()):
         if entry.name in REFERENCE_FILES or entry.name.startswith("."):
@@ -454,10 +565,14 @@ def check_files(root: Path, base: Path | None = None, archive: Path | None = Non
                     problems.append(Problem(display, 1, 1, "", "unexpected-file", "记录文件必须以 .yml 结尾",
                                             "请改名为 <id>.yml"))
                 continue
-            record, loaded, found = check_record_file(path, display, id_for_name)
-            problems += found
+            checked = _record_file(path, display, id_for_name, names_key, cache)
+            record, loaded = checked.record, checked.loaded
+            problems += checked.problems
+            if loaded is not None:
+                punctuation[path.as_posix()] = checked.punctuation
             if record is not None and loaded is not None:
                 records.append((record, loaded))
+                checks.append(checked)
             else:  # its own problems explain it; records that link to it need not repeat them
                 unusable.add(path.stem)
                 if loaded is not None and isinstance(loaded.data, dict) and isinstance(loaded.data.get("id"), str):
@@ -470,8 +585,8 @@ def check_files(root: Path, base: Path | None = None, archive: Path | None = Non
     notes: list[str] = []
     archive_checked = 0
     if folder.is_dir():
-        for record, loaded in records:
-            found, compared = archive_problems(record, loaded, folder)
+        for checked in checks:
+            found, compared = _archive_problems(checked, folder, cache)
             problems += found
             archive_checked += compared
     elif any(s.archived_copy for r, _ in records for s in r.sources):
@@ -480,7 +595,7 @@ def check_files(root: Path, base: Path | None = None, archive: Path | None = Non
     # Records with errors of their own are compared once they are fixed: a half-written copy is
     # expected to look like the record it was copied from.
     broken = {p.file for p in problems if p.is_error}
-    problems += _near_duplicates([(r, loaded) for r, loaded in records if loaded.display not in broken])
+    problems += _near_duplicates([c for c in checks if c.loaded.display not in broken])  # type: ignore[union-attr]
     return CheckedFiles(
         tuple(r for r, _ in records),
         {r.id: loaded.display for r, loaded in records},
@@ -489,6 +604,7 @@ def check_files(root: Path, base: Path | None = None, archive: Path | None = Non
         tuple(glossary_file.terms) if isinstance(glossary_file, GlossaryFile) else (),
         problems, tuple(notes), archive_checked,
         tuple(thesaurus_file.groups) if isinstance(thesaurus_file, ThesaurusFile) else (),
+        punctuation,
     )
 
 
@@ -513,15 +629,14 @@ def _thesaurus_problems(thesaurus: ThesaurusFile, loaded: LoadedFile) -> list[Pr
     return problems
 
 
-def _near_duplicates(records: list[tuple[RecordBase, LoadedFile]]) -> list[Problem]:
+def _near_duplicates(checks: list[RecordFileCheck]) -> list[Problem]:
     """A record whose text is nearly the same as another's: a copy to merge or to tell apart."""
-    from .duplicates import near_duplicates
-
     problems = []
-    for i, j, similarity in near_duplicates([r for r, _ in records]):
-        (_, first), (_, second) = records[i], records[j]
-        problems.append(second.problem(("summary",), "near-duplicate",
-                                       f"与 {first.display} 的内容几乎相同(相似度 {similarity:.0%})",
+    found = near_duplicates([c.record for c in checks], sketches=[c.sketch for c in checks])  # type: ignore[misc]
+    for i, j, similarity in found:
+        first, second = checks[i].loaded, checks[j].loaded
+        problems.append(second.problem(("summary",), "near-duplicate",  # type: ignore[union-attr]
+                                       f"与 {first.display} 的内容几乎相同(相似度 {similarity:.0%})",  # type: ignore[union-attr]
                                        "同一做法请合并为一条记录;不同做法请写明各自的区别",
                                        severity="warning"))
     return problems

@@ -77,21 +77,27 @@ def require_catalog(catalog_dir: Path, stopped: str):
 @click.option("--archive", "archive_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="存档原文目录；默认依次取环境变量 KB_ARCHIVE、mkdocs.yml 中 catalog 插件的 archive_dir、"
                    "catalog/ 旁的 archive/。")
-def check(catalog_dir: Path, fmt: str, strict: bool, archive_dir: Path | None) -> None:
+@click.option("--no-cache", is_flag=True,
+              help="不读也不写检查缓存（项目的 .cache/check/：按文件内容记住每个文件的检查结果，结果与不用缓存时相同）。")
+def check(catalog_dir: Path, fmt: str, strict: bool, archive_dir: Path | None, no_cache: bool) -> None:
     """检查全部记录及其相互引用；有错误时退出码为 1。"""
     if not catalog_dir.is_dir():
         raise click.UsageError(f"找不到记录目录 {catalog_dir}")
+    from .cache import Cache
+    from .check import halfwidth_punctuation
     from .completeness import completeness_problems
-    from .typography import punctuation_in_catalog
+    from .pipeline import project_cache
 
-    result = check_catalog(catalog_dir, base=Path.cwd(), archive=archive_dir, config_file=Path("mkdocs.yml"))
+    cache = Cache(None, "check") if no_cache else project_cache(catalog_dir)
+    result = check_catalog(catalog_dir, base=Path.cwd(), archive=archive_dir, config_file=Path("mkdocs.yml"),
+                           cache=cache)
     for note in result.notes:
         click.echo(note, err=True)
     if not strict and _build_is_strict(catalog_dir):
         strict = True
         if fmt == "text":
             click.echo("mkdocs.yml 中 catalog 插件设了 strict: true：警告也算错误，与 kb build 一致。", err=True)
-    found = result.problems + punctuation_in_catalog(catalog_dir, base=Path.cwd())
+    found = result.problems + halfwidth_punctuation(catalog_dir, Path.cwd(), result.punctuation)
     if result.catalog is not None:
         found += completeness_problems(result.catalog)
     sys.exit(_report(found, fmt, strict))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import heapq
 import zlib
 from collections import Counter, defaultdict
-from typing import Sequence
+from functools import lru_cache
+from typing import NamedTuple, Sequence
 
 from .load import iter_strings
 from .schema import RecordBase
@@ -32,19 +34,32 @@ def _shingles(text: str, k: int = 4) -> set[str]:
     return {text[i:i + k] for i in range(len(text) - k + 1)}
 
 
-def near_duplicates(records: Sequence[RecordBase], threshold: float = NEAR_DUPLICATE) -> list[tuple[int, int, float]]:
+class Sketch(NamedTuple):
+    """What near-duplicate detection keeps of a record: the number of its distinct shingles and
+    the SKETCH smallest CRC-32s of them (a bottom-k MinHash), a few hundred bytes whatever its length."""
+
+    size: int
+    hashes: tuple[int, ...]
+
+
+def sketch(record: RecordBase) -> Sketch:
+    shingles = _shingles(duplicate_text(record))
+    return Sketch(len(shingles), tuple(heapq.nsmallest(SKETCH, set(map(zlib.crc32, map(str.encode, shingles))))))
+
+
+def near_duplicates(records: Sequence[RecordBase], threshold: float = NEAR_DUPLICATE,
+                    sketches: Sequence[Sketch] | None = None) -> list[tuple[int, int, float]]:
     """(i, j, similarity) for record pairs i < j whose text is nearly the same.
 
     Bottom-k sketches of the shingle sets find candidate pairs without comparing all pairs; each
-    candidate is then verified on the full sets, so the answer is exact for the pairs found."""
-    shingles = [_shingles(duplicate_text(r)) for r in records]
-    sketches = []
-    for s in shingles:
-        hashes = sorted({zlib.crc32(x.encode("utf-8")) for x in s})[:SKETCH]
-        sketches.append(hashes)
+    candidate is then verified on the full sets, so the answer is exact for the pairs found. Only
+    the sketches stay in memory (`sketches` may come from the cache); shingle sets are made again
+    for the few candidates."""
+    if sketches is None:
+        sketches = [sketch(r) for r in records]
     by_hash: dict[int, list[int]] = defaultdict(list)
-    for index, sketch in enumerate(sketches):
-        for h in sketch:
+    for index, (_, hashes) in enumerate(sketches):
+        for h in hashes:
             by_hash[h].append(index)
     shared: Counter[tuple[int, int]] = Counter()
     crowded = max(20, len(records) // 50)
@@ -54,16 +69,17 @@ def near_duplicates(records: Sequence[RecordBase], threshold: float = NEAR_DUPLI
         for a in range(len(members)):
             for b in range(a + 1, len(members)):
                 shared[(members[a], members[b])] += 1
+    shingles = lru_cache(maxsize=256)(lambda index: _shingles(duplicate_text(records[index])))
     found = []
     for (i, j), count in sorted(shared.items()):
         if count < SKETCH // 8:
             continue
-        a, b = shingles[i], shingles[j]
-        if not a or not b:
+        if not sketches[i].size or not sketches[j].size:
             continue
-        small, large = sorted((len(a), len(b)))
+        small, large = sorted((sketches[i].size, sketches[j].size))
         if small / large < threshold:
             continue
+        a, b = shingles(i), shingles(j)
         similarity = len(a & b) / len(a | b)
         if similarity >= threshold:
             found.append((i, j, similarity))

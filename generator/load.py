@@ -7,6 +7,7 @@ says, whatever YAML 1.1 would have guessed.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -44,9 +45,26 @@ class LoadedFile:
     values: dict[Path_, Mark] = field(default_factory=dict)
     keys: dict[Path_, Mark] = field(default_factory=dict)
     text: str = field(default="", repr=False)  # the file as read, to place a problem inside a value
+    packed: str | None = field(default=None, repr=False)  # `values` and `keys` as JSON (see pack)
+
+    def pack(self) -> str:
+        """The position tables as one JSON string: what the check cache stores, unpacked only if a
+        problem is placed in the file (most files of a warm run never are)."""
+        if self.packed is not None:
+            return self.packed
+        return json.dumps([[[list(p), m.line, m.col] for p, m in table.items()] for table in (self.values, self.keys)],
+                          ensure_ascii=False, separators=(",", ":"))
+
+    def _unpack(self) -> None:
+        values, keys = json.loads(self.packed)  # type: ignore[arg-type]
+        self.values = {tuple(p): Mark(line, col) for p, line, col in values}
+        self.keys = {tuple(p): Mark(line, col) for p, line, col in keys}
+        self.packed = None
 
     def mark(self, path: Path_, *, key: bool = False) -> Mark:
         """The position of `path`, or of its nearest ancestor that exists."""
+        if self.packed is not None:
+            self._unpack()
         table = self.keys if key else self.values
         while path:
             if path in table:
@@ -140,8 +158,9 @@ def _position(text: str, index: int) -> Mark:
     return Mark(line, col)
 
 
-def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
-    """Read a regular UTF-8 file of bounded size, rejecting invisible and control characters."""
+def read_text(path: Path, display: str, raw: bytes | None = None) -> tuple[str | None, list[Problem]]:
+    """Read a regular UTF-8 file of bounded size, rejecting invisible and control characters.
+    `raw`: the file's bytes when the caller has read them already (the check cache hashes them)."""
 
     def fail(code: str, message: str, hint: str, mark: Mark = Mark(1, 1)) -> tuple[None, list[Problem]]:
         return None, [Problem(display, mark.line, mark.col, "", code, message, hint)]
@@ -157,7 +176,7 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
     if info.st_size > MAX_BYTES:
         return fail("too-large", f"文件过大({info.st_size} 字节,上限 {MAX_BYTES} 字节)",
                     "请精简内容或拆成多条记录")
-    raw = path.read_bytes()
+    raw = path.read_bytes() if raw is None else raw
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -323,12 +342,13 @@ def _syntax_in_chinese(problem: str) -> str:
     return problem or "无法解析"
 
 
-def load_yaml(path: Path, display: str | None = None) -> tuple[LoadedFile | None, list[Problem]]:
+def load_yaml(path: Path, display: str | None = None, raw: bytes | None = None
+              ) -> tuple[LoadedFile | None, list[Problem]]:
     """Load one YAML file strictly. Returns the file (None if unusable) and its problems."""
     global CURRENT_FILE
     display = display or str(path)
     CURRENT_FILE = display
-    text, problems = read_text(path, display)
+    text, problems = read_text(path, display, raw)
     if text is None:
         return None, problems
     return parse_yaml(text, display)

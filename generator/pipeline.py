@@ -9,21 +9,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import Cache
 from .catalog import Catalog
 from .check import CheckResult, check_files
 from .problems import Problem, promote_warnings
 
 
+def project_cache(catalog_dir: Path) -> Cache:
+    """The check cache of the project the catalogue belongs to (`.cache/check/` beside mkdocs.yml,
+    which sits beside the catalogue), or no cache for a catalogue outside a project."""
+    project = Path(catalog_dir).resolve().parent
+    return Cache(project / ".cache" if (project / "mkdocs.yml").is_file() else None, "check")
+
+
 def check_catalog(root: Path, base: Path | None = None, archive: Path | None = None,
-                  config_file: Path | None = None) -> CheckResult:
+                  config_file: Path | None = None, cache: Cache | None = None) -> CheckResult:
     """Check every file under `root` and, when nothing is an error, assemble the Catalog: the one
-    place a Catalog is built. `archive`/`config_file` locate the archived originals (archive.py)."""
-    checked = check_files(root, base, archive, config_file)
+    place a Catalog is built. `archive`/`config_file` locate the archived originals (archive.py);
+    `cache` remembers each file's own result (check.check_files), without changing the result."""
+    checked = check_files(root, base, archive, config_file, cache)
     if not checked.ok:
-        return CheckResult(None, checked.problems, checked.notes, checked.archive_checked)
+        return CheckResult(None, checked.problems, checked.notes, checked.archive_checked, checked.punctuation)
     catalog = Catalog.assemble(list(checked.records), dict(checked.files), list(checked.models),
                                list(checked.regions), list(checked.glossary), checked.thesaurus)
-    return CheckResult(catalog, checked.problems, checked.notes, checked.archive_checked)
+    return CheckResult(catalog, checked.problems, checked.notes, checked.archive_checked, checked.punctuation)
 
 
 class CatalogRejected(Exception):
@@ -48,7 +57,8 @@ def require_catalog(catalog_dir: Path, *, base: Path | None = None, strict: bool
     catalog_dir = Path(catalog_dir)
     if not catalog_dir.is_dir():
         raise CatalogRejected([], f"找不到记录目录 {catalog_dir}")
-    result = check_catalog(catalog_dir, base=base, archive=archive, config_file=config_file)
+    result = check_catalog(catalog_dir, base=base, archive=archive, config_file=config_file,
+                           cache=project_cache(catalog_dir))
     found = promote_warnings(result.problems) if strict else result.problems
     errors = [p for p in found if p.is_error]
     if errors or result.catalog is None:

@@ -363,7 +363,7 @@ def _record_file(path: Path, display: str, names: dict[str, str], names_key: str
     raw = key = None
     try:
         info = os.lstat(path)
-        if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_BYTES:
+        if cache.folder is not None and stat.S_ISREG(info.st_mode) and info.st_size <= MAX_BYTES:
             raw = path.read_bytes()
             key = content_key("check-record", raw, display, path.parent.name, path.name, names_key)
     except OSError:
@@ -380,6 +380,7 @@ def _record_file(path: Path, display: str, names: dict[str, str], names_key: str
         sketched = Sketch(value["sketch"][0], tuple(value["sketch"][1])) if value["sketch"] else None
         return RecordFileCheck(record, loaded, _problems(value["problems"]), _problems(value["punctuation"]),
                                sketched, key)
+    cache.misses += 1
     record, loaded, problems = check_record_file(path, display, names, raw)
     checked = RecordFileCheck(record, loaded, problems, punctuation_problems(loaded) if loaded else [],
                               sketch(record) if record is not None else None, key)
@@ -408,6 +409,7 @@ def _archive_problems(checked: RecordFileCheck, folder: Path, cache: Cache) -> t
     if (stored := cache.get(key)) is not None:
         value = json.loads(stored)
         return _problems(value["problems"]), value["compared"]
+    cache.misses += 1
     found, compared = archive_problems(record, loaded, folder)
     cache.put(key, json.dumps({"problems": _rows(found), "compared": compared}, ensure_ascii=False).encode("utf-8"))
     return found, compared

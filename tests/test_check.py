@@ -115,3 +115,84 @@ def test_an_archived_copy_is_traced_number_by_number(valid_catalog, tmp_path):
 def test_no_message_shows_a_regular_expression():
     for line in EXPECTED:
         assert not any(bit in line for bit in ("\\d", "^[", "[\\w", "$")), line
+
+
+# --- the check cache ------------------------------------------------------------------------------
+
+def _same(cold, warm):
+    """Everything the pipeline hands on, equal whether each file was checked or read from the cache."""
+    assert warm.problems == cold.problems
+    assert (warm.notes, warm.archive_checked, warm.punctuation) == (cold.notes, cold.archive_checked, cold.punctuation)
+    assert warm.catalog == cold.catalog  # records, files, models, regions, links: all equal
+
+
+@pytest.mark.parametrize("fixture", ["broken", "valid", "near-duplicate"])
+def test_a_warm_cache_gives_the_same_result_without_checking_any_file_again(tmp_path, monkeypatch, fixture):
+    import shutil
+
+    import generator.check as check
+    from generator.cache import Cache
+
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURES / fixture, project)
+    cold = check_catalog(project / "catalog", base=project)
+    cache = Cache(tmp_path / ".cache", "check")
+    first = check_catalog(project / "catalog", base=project, cache=cache)
+    _same(cold, first)
+    assert cache.misses > 0 and cache.hits == 0
+
+    def recheck(*args, **kwargs):
+        raise AssertionError("a file was checked again although it did not change")
+
+    monkeypatch.setattr(check, "check_record_file", recheck)
+    monkeypatch.setattr(check, "archive_problems", recheck)
+    again = Cache(tmp_path / ".cache", "check")
+    warm = check_catalog(project / "catalog", base=project, cache=again)
+    _same(cold, warm)
+    assert again.misses == 0 and again.hits == cache.misses
+
+
+def test_the_cache_notices_a_changed_deleted_or_added_file_and_a_changed_archive(tmp_path):
+    import shutil
+
+    from generator.cache import Cache
+
+    project = tmp_path / "p"
+    shutil.copytree(BROKEN, project)
+    catalog = project / "catalog"
+
+    def both():
+        cold = check_catalog(catalog, base=project)
+        warm = check_catalog(catalog, base=project, cache=Cache(tmp_path / ".cache", "check"))
+        _same(cold, warm)
+        return report_text(warm.problems)
+
+    before = both()
+    edited = next(p for p in sorted((catalog / "practices").glob("*.yml")) if "summary:" in p.read_text(encoding="utf-8"))
+    edited.write_text(edited.read_text(encoding="utf-8").replace("summary:", "summary: 繁體 ", 1), encoding="utf-8")
+    after = both()
+    assert any(line.startswith(f"catalog/practices/{edited.name}:") and "[traditional-chars]" in line
+               for line in after.splitlines()) and after != before
+    removed = sorted((catalog / "policies").glob("*.yml"))[0]
+    removed.unlink()
+    assert f"catalog/policies/{removed.name}:" not in both()
+    shutil.copy(FIXTURES / "valid" / "catalog" / "practices" / "wangge-bihuan.yml", catalog / "practices" / "xin.yml")
+    assert "practices/xin.yml" in both()
+    archived = next((project / "archive").iterdir())
+    archived.write_text("", encoding="utf-8")  # every number of the records citing it is now untraced
+    assert both().count("[untraced-number]") > before.count("[untraced-number]")
+
+
+def test_kb_check_caches_in_the_project_and_prints_the_same_with_or_without_it(tmp_path):
+    from click.testing import CliRunner
+
+    from conftest import make_project
+    from generator.cli import main
+
+    project = make_project(tmp_path / "p", BROKEN / "catalog")
+    run = lambda *extra: CliRunner().invoke(main, ["check", "--catalog", str(project / "catalog"), *extra])  # noqa: E731
+    uncached = run("--no-cache")
+    assert not (project / ".cache").exists()
+    cold, warm = run(), run()
+    assert any((project / ".cache" / "check").rglob("*"))
+    assert uncached.stdout == cold.stdout == warm.stdout and uncached.exit_code == cold.exit_code == warm.exit_code == 1

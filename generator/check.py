@@ -421,16 +421,27 @@ def _archive_problems(checked: RecordFileCheck, folder: Path, cache: Cache) -> t
 def halfwidth_punctuation(root: Path, base: Path, checked: dict[str, list[Problem]]) -> list[Problem]:
     """typography.punctuation_in_catalog, without loading again the files check already loaded
     (`checked`: CheckedFiles.punctuation): every YAML file under `root`, named as typography names it."""
-    from .typography import _display as typography_display, _yaml_files
+    from .typography import _yaml_files
+
+    base = Path(base).resolve()
+    folders: dict[Path, Path] = {}  # each folder resolved once: the files themselves are no symlinks
+
+    def display(path: Path) -> str:
+        if path.parent not in folders:
+            folders[path.parent] = path.parent.resolve()
+        try:
+            return (folders[path.parent] / path.name).relative_to(base).as_posix()
+        except ValueError:
+            return path.as_posix()
 
     problems: list[Problem] = []
     for path in _yaml_files(root):
+        name = display(path)
         found = checked.get(path.as_posix())
         if found is None:
-            loaded, _ = load_yaml(path, typography_display(path, base))
+            loaded, _ = load_yaml(path, name)
             found = punctuation_problems(loaded) if loaded is not None else []
-        display = typography_display(path, base)
-        problems += [p if p.file == display else replace(p, file=display) for p in found]
+        problems += [p if p.file == name else replace(p, file=name) for p in found]
     return problems
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 import zlib
 from collections import Counter, defaultdict
 from functools import lru_cache
@@ -60,27 +61,26 @@ def near_duplicates(records: Sequence[RecordBase], threshold: float = NEAR_DUPLI
     by_hash: dict[int, list[int]] = defaultdict(list)
     for index, (_, hashes) in enumerate(sketches):
         for h in hashes:
-            by_hash[h].append(index)
-    shared: Counter[tuple[int, int]] = Counter()
+            by_hash[h].append(index)  # ascending
     crowded = max(20, len(records) // 50)
-    for members in by_hash.values():
-        if len(members) < 2 or len(members) > crowded:
-            continue
-        for a in range(len(members)):
-            for b in range(a + 1, len(members)):
-                shared[(members[a], members[b])] += 1
     shingles = lru_cache(maxsize=256)(lambda index: _shingles(duplicate_text(records[index])))
     found = []
-    for (i, j), count in sorted(shared.items()):
-        if count < SKETCH // 8:
-            continue
-        if not sketches[i].size or not sketches[j].size:
-            continue
-        small, large = sorted((sketches[i].size, sketches[j].size))
-        if small / large < threshold:
-            continue
-        a, b = shingles(i), shingles(j)
-        similarity = len(a & b) / len(a | b)
-        if similarity >= threshold:
-            found.append((i, j, similarity))
+    # the sketch values each pair shares, counted for one record at a time (memory stays O(N)),
+    # in buckets that are not crowded (a value most records share says nothing)
+    for i, (_, hashes) in enumerate(sketches):
+        shared: Counter[int] = Counter()
+        for h in hashes:
+            members = by_hash[h]
+            if 2 <= len(members) <= crowded:
+                shared.update(members[bisect_right(members, i):])
+        for j in sorted(j for j, count in shared.items() if count >= SKETCH // 8):
+            if not sketches[i].size or not sketches[j].size:
+                continue
+            small, large = sorted((sketches[i].size, sketches[j].size))
+            if small / large < threshold:
+                continue
+            a, b = shingles(i), shingles(j)
+            similarity = len(a & b) / len(a | b)
+            if similarity >= threshold:
+                found.append((i, j, similarity))
     return found

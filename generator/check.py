@@ -21,7 +21,7 @@ from .catalog import Catalog
 from .duplicates import Sketch, near_duplicates, sketch
 from .load import MAX_BYTES, LoadedFile, Path_, field_name, iter_strings, load_yaml
 from .problems import Problem
-from .safety import ATTR_LIST, outside_images, too_big
+from .safety import ATTR_LIST, IMAGE, outside_images, too_big
 from .scaffold import PLACEHOLDER_WORD
 from .typography import punctuation_problems
 from .schema import (
@@ -216,12 +216,21 @@ def traditional_chars(text: str) -> list[str]:
 
 def text_problems(loaded: LoadedFile) -> list[Problem]:
     """Rules on every string of a file: no raw HTML, no unsafe links, clean simplified text."""
-    problems = []
-    for path, text in iter_strings(loaded.data):
-        if RAW_HTML.search(text):
+    problems: list[Problem] = []
+    strings = list(iter_strings(loaded.data))
+    # A rule that finds nothing in all the strings joined by line breaks finds nothing in any one
+    # of them (no rule matches across a line break where a string would end): most files are
+    # clean, so each rule runs once per file, and on each string only where it may find something.
+    joined = "\n".join(text for _, text in strings)
+    html, link, attrs, images, template, spaced, boiler = (
+        rule.search(joined) is not None
+        for rule in (RAW_HTML, MARKDOWN_LINK, ATTR_LIST, IMAGE, TEMPLATE_SYNTAX, CJK_SPACE, BOILERPLATE))
+    placeholder, convertible = PLACEHOLDER_WORD in joined, not _convertible().isdisjoint(joined)
+    for path, text in strings:
+        if html and RAW_HTML.search(text):
             problems.append(loaded.problem(path, "raw-html", "不允许 HTML 标签或尖括号链接",
                                            "请改用 Markdown;要显示尖括号请用全角《》"))
-        for match in MARKDOWN_LINK.finditer(text):
+        for match in MARKDOWN_LINK.finditer(text) if link else ():
             url = match.group(1) or match.group(2) or ""
             if url.startswith(("//", "/\\")):
                 problems.append(loaded.problem(path, "bad-link", f"链接“{url[:40]}”没有写协议",
@@ -234,28 +243,28 @@ def text_problems(loaded: LoadedFile) -> list[Problem]:
             problems.append(loaded.problem(path, "markdown-too-big", f"文本{too_big(text)}",
                                            "请精简,或拆成多个做法、多条记录"))
             continue  # the other rules would be slow on it too, and one problem is enough
-        if ATTR_LIST.search(text):
+        if attrs and ATTR_LIST.search(text):
             problems.append(loaded.problem(path, "attr-list", f"不允许 Markdown 属性列表“{ATTR_LIST.search(text).group(0)[:30]}”",
                                            "记录文本不能设置属性;要显示花括号请用全角{}"))
-        for image in outside_images(text):
+        for image in outside_images(text) if images else ():
             problems.append(loaded.problem(path, "outside-image", f"不允许引用站外或引用式图片“{image[:60]}”",
                                            "页面不从其他网站加载内容;请删除图片,或改为指向原文的链接"))
-        if TEMPLATE_SYNTAX.search(text):
+        if template and TEMPLATE_SYNTAX.search(text):
             problems.append(loaded.problem(path, "template-syntax", "含模板语法“{{”“{%”或“{#”",
                                            "记录文本不是模板,请删除这些符号", severity="warning"))
-        if PLACEHOLDER_WORD in text:
+        if placeholder and PLACEHOLDER_WORD in text:
             problems.append(loaded.problem(path, "placeholder", f"还是 kb new 模板中的“{PLACEHOLDER_WORD}”",
                                            "请按原文填写;用不到的选填字段整行删除"))
-        space = CJK_SPACE.search(text) if path[-1:] != ("title",) else None  # headlines space words apart
+        space = CJK_SPACE.search(text) if spaced and path[-1:] != ("title",) else None  # headlines space words apart
         if space:
             problems.append(loaded.problem(path, "cjk-space", f"中文之间有多余的空格:“{space.group(0)}”",
                                            "请删除空格;多行文本用 >- 时换行会变成空格,请把这段写成一行,"
                                            "或改用 | 并不在句中换行", severity="warning"))
-        chars = traditional_chars(text)
+        chars = traditional_chars(text) if convertible else []
         if chars:
             problems.append(loaded.problem(path, "traditional-chars", f"含繁体字:{''.join(chars[:10])}",
                                            "请改为简体中文", severity="warning"))
-        found = BOILERPLATE.search(text)
+        found = BOILERPLATE.search(text) if boiler else None
         if found:
             problems.append(loaded.problem(path, "boilerplate", f"含网页残留文字“{found.group(0)}”",
                                            "请删除导航、版权、编辑署名等网页内容", severity="warning"))
@@ -373,8 +382,8 @@ def _record_file(path: Path, display: str, names: dict[str, str], names_key: str
         loaded = record = None
         if value["loaded"] is not None:
             text = raw.decode("utf-8")  # type: ignore[union-attr]
-            loaded = LoadedFile(display, value["loaded"]["data"], text=text[1:] if text.startswith("\ufeff") else text,
-                                packed=value["loaded"]["marks"])
+            loaded = LoadedFile(display, value["loaded"][0], text=text[1:] if text.startswith("\ufeff") else text,
+                                positions_pending=True)
         if value["kind"] is not None:
             record = RECORD_MODELS[value["kind"]].model_validate(loaded.data)  # type: ignore[union-attr]
         sketched = Sketch(value["sketch"][0], tuple(value["sketch"][1])) if value["sketch"] else None
@@ -382,12 +391,14 @@ def _record_file(path: Path, display: str, names: dict[str, str], names_key: str
                                sketched, key)
     cache.misses += 1
     record, loaded, problems = check_record_file(path, display, names, raw)
-    checked = RecordFileCheck(record, loaded, problems, punctuation_problems(loaded) if loaded else [],
+    checked = RecordFileCheck(record, loaded, problems, punctuation_problems(loaded) if loaded is not None else [],
                               sketch(record) if record is not None else None, key)
+    if loaded is not None:
+        loaded.drop_positions()  # thousands of files' tables would fill memory; few are needed again
     if key is not None:
         cache.put(key, json.dumps({
             "problems": _rows(checked.problems), "punctuation": _rows(checked.punctuation),
-            "loaded": {"data": loaded.data, "marks": loaded.pack()} if loaded is not None else None,
+            "loaded": [loaded.data] if loaded is not None else None,  # a list: an empty file's data is None
             "kind": record.kind if record is not None else None,
             "sketch": [checked.sketch.size, list(checked.sketch.hashes)] if checked.sketch else None,
         }, ensure_ascii=False).encode("utf-8"))

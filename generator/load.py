@@ -7,7 +7,6 @@ says, whatever YAML 1.1 would have guessed.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
@@ -45,26 +44,21 @@ class LoadedFile:
     values: dict[Path_, Mark] = field(default_factory=dict)
     keys: dict[Path_, Mark] = field(default_factory=dict)
     text: str = field(default="", repr=False)  # the file as read, to place a problem inside a value
-    packed: str | None = field(default=None, repr=False)  # `values` and `keys` as JSON (see pack)
+    # values/keys not made yet: a file whose data came from the check cache is parsed again for its
+    # positions only if a problem is placed in it (most files of a warm run never are)
+    positions_pending: bool = field(default=False, repr=False)
 
-    def pack(self) -> str:
-        """The position tables as one JSON string: what the check cache stores, unpacked only if a
-        problem is placed in the file (most files of a warm run never are)."""
-        if self.packed is not None:
-            return self.packed
-        return json.dumps([[[list(p), m.line, m.col] for p, m in table.items()] for table in (self.values, self.keys)],
-                          ensure_ascii=False, separators=(",", ":"))
-
-    def _unpack(self) -> None:
-        values, keys = json.loads(self.packed)  # type: ignore[arg-type]
-        self.values = {tuple(p): Mark(line, col) for p, line, col in values}
-        self.keys = {tuple(p): Mark(line, col) for p, line, col in keys}
-        self.packed = None
+    def drop_positions(self) -> None:
+        """Free the position tables until a problem needs them (kept: data and text)."""
+        self.values, self.keys, self.positions_pending = {}, {}, True
 
     def mark(self, path: Path_, *, key: bool = False) -> Mark:
         """The position of `path`, or of its nearest ancestor that exists."""
-        if self.packed is not None:
-            self._unpack()
+        if self.positions_pending:
+            reparsed, _ = parse_yaml(self.text, self.display)
+            if reparsed is not None:
+                self.values, self.keys = reparsed.values, reparsed.keys
+            self.positions_pending = False
         table = self.keys if key else self.values
         while path:
             if path in table:
@@ -91,14 +85,15 @@ def iter_strings(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
     """Every string in loaded data, with its path, in document order. Iterative: no recursion
     limit to hit, whatever the nesting (the loader bounds it anyway, see MAX_DEPTH)."""
     stack: list[tuple[Path_, Any]] = [(path, value)]
+    pop, extend = stack.pop, stack.extend
     while stack:
-        here, item = stack.pop()
+        here, item = pop()
         if isinstance(item, str):
             yield here, item
         elif isinstance(item, dict):
-            stack.extend(reversed([(here + (key,), child) for key, child in item.items()]))
+            extend([(here + (key,), child) for key, child in reversed(item.items())])
         elif isinstance(item, list):
-            stack.extend(reversed([(here + (index,), child) for index, child in enumerate(item)]))
+            extend([(here + (index,), item[index]) for index in range(len(item) - 1, -1, -1)])
 
 
 ZWJ = "\u200d"

@@ -432,23 +432,21 @@ def _archive_problems(checked: RecordFileCheck, folder: Path, cache: Cache) -> t
 def halfwidth_punctuation(root: Path, base: Path, checked: dict[str, list[Problem]]) -> list[Problem]:
     """typography.punctuation_in_catalog, without loading again the files check already loaded
     (`checked`: CheckedFiles.punctuation): every YAML file under `root`, named as typography names it."""
-    from .typography import _yaml_files
-
-    base = Path(base).resolve()
-    folders: dict[Path, Path] = {}  # each folder resolved once: the files themselves are no symlinks
+    prefix = str(Path(base).resolve()).rstrip("/") + "/"
+    folders: dict[Path, str] = {}  # each folder resolved once: the files themselves are no symlinks
 
     def display(path: Path) -> str:
         if path.parent not in folders:
-            folders[path.parent] = path.parent.resolve()
-        try:
-            return (folders[path.parent] / path.name).relative_to(base).as_posix()
-        except ValueError:
-            return path.as_posix()
+            folders[path.parent] = str(path.parent.resolve()).rstrip("/") + "/"
+        resolved = folders[path.parent] + path.name
+        return resolved[len(prefix):] if resolved.startswith(prefix) else path.as_posix()
 
     problems: list[Problem] = []
-    for path in _yaml_files(root):
-        name = display(path)
+    for path in sorted(Path(root).rglob("*.yml"), key=lambda p: p.parts):  # typography._yaml_files' order
         found = checked.get(path.as_posix())
+        if found is None and (not path.is_file() or path.is_symlink()):
+            continue  # (a file check loaded is a regular file)
+        name = display(path)
         if found is None:
             loaded, _ = load_yaml(path, name)
             found = punctuation_problems(loaded) if loaded is not None else []
@@ -619,7 +617,7 @@ def check_files(root: Path, base: Path | None = None, archive: Path | None = Non
     # Records with errors of their own are compared once they are fixed: a half-written copy is
     # expected to look like the record it was copied from.
     broken = {p.file for p in problems if p.is_error}
-    problems += _near_duplicates([c for c in checks if c.loaded.display not in broken])  # type: ignore[union-attr]
+    problems += _near_duplicates([c for c in checks if c.loaded.display not in broken], cache)  # type: ignore[union-attr]
     return CheckedFiles(
         tuple(r for r, _ in records),
         {r.id: loaded.display for r, loaded in records},
@@ -653,10 +651,18 @@ def _thesaurus_problems(thesaurus: ThesaurusFile, loaded: LoadedFile) -> list[Pr
     return problems
 
 
-def _near_duplicates(checks: list[RecordFileCheck]) -> list[Problem]:
-    """A record whose text is nearly the same as another's: a copy to merge or to tell apart."""
+def _near_duplicates(checks: list[RecordFileCheck], cache: Cache) -> list[Problem]:
+    """A record whose text is nearly the same as another's: a copy to merge or to tell apart.
+    The pairs depend only on the records compared, so they are cached under those records' keys."""
     problems = []
-    found = near_duplicates([c.record for c in checks], sketches=[c.sketch for c in checks])  # type: ignore[misc]
+    key = content_key("check-duplicates", *[c.key for c in checks]) if all(c.key for c in checks) else None
+    if key is not None and (stored := cache.get(key)) is not None:
+        found = [tuple(pair) for pair in json.loads(stored)]
+    else:
+        found = near_duplicates([c.record for c in checks], sketches=[c.sketch for c in checks])  # type: ignore[misc]
+        if key is not None:
+            cache.misses += 1
+            cache.put(key, json.dumps(found).encode("utf-8"))
     for i, j, similarity in found:
         first, second = checks[i].loaded, checks[j].loaded
         problems.append(second.problem(("summary",), "near-duplicate",  # type: ignore[union-attr]

@@ -146,6 +146,7 @@ def test_a_warm_cache_gives_the_same_result_without_checking_any_file_again(tmp_
 
     monkeypatch.setattr(check, "check_record_file", recheck)
     monkeypatch.setattr(check, "archive_problems", recheck)
+    monkeypatch.setattr(check, "near_duplicates", recheck)
     again = Cache(tmp_path / ".cache", "check")
     warm = check_catalog(project / "catalog", base=project, cache=again)
     _same(cold, warm)

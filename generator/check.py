@@ -23,7 +23,7 @@ from .load import MAX_BYTES, LoadedFile, Path_, field_name, iter_strings, load_y
 from .problems import Problem
 from .safety import ATTR_LIST, IMAGE, outside_images, too_big
 from .scaffold import PLACEHOLDER_WORD
-from .typography import punctuation_problems
+from .typography import BETWEEN, BRACKETS, LINE_END, punctuation_problems
 from .schema import (
     ID_PATTERN,
     KIND_FOLDERS,
@@ -217,7 +217,7 @@ def traditional_chars(text: str) -> list[str]:
 def text_problems(loaded: LoadedFile) -> list[Problem]:
     """Rules on every string of a file: no raw HTML, no unsafe links, clean simplified text."""
     problems: list[Problem] = []
-    strings = list(iter_strings(loaded.data))
+    strings = loaded.strings()
     # A rule that finds nothing in all the strings joined by line breaks finds nothing in any one
     # of them (no rule matches across a line break where a string would end): most files are
     # clean, so each rule runs once per file, and on each string only where it may find something.
@@ -337,7 +337,7 @@ def _source_key_problems(record: RecordBase, loaded: LoadedFile) -> list[Problem
             elif keys.index(key) != index:
                 problems.append(loaded.problem(("sources", index, "key"), "source-key", f"出处简称“{key}”重复",
                                                "每个出处的 key 必须不同"))
-    for path, value in iter_strings(loaded.data):
+    for path, value in loaded.strings():
         if len(path) >= 3 and path[-1] == "source" and isinstance(path[-2], int) and value not in keys:
             known = "、".join(k for k in keys if k) or "(出处还没有 key)"
             problems.append(loaded.problem(path, "unknown-source", f"出处“{value}”不存在",
@@ -391,7 +391,7 @@ def _record_file(path: Path, display: str, names: dict[str, str], names_key: str
                                sketched, key)
     cache.misses += 1
     record, loaded, problems = check_record_file(path, display, names, raw)
-    checked = RecordFileCheck(record, loaded, problems, punctuation_problems(loaded) if loaded is not None else [],
+    checked = RecordFileCheck(record, loaded, problems, _punctuation(loaded) if loaded is not None else [],
                               sketch(record) if record is not None else None, key)
     if loaded is not None:
         loaded.drop_positions()  # thousands of files' tables would fill memory; few are needed again
@@ -403,6 +403,15 @@ def _record_file(path: Path, display: str, names: dict[str, str], names_key: str
             "sketch": [checked.sketch.size, list(checked.sketch.hashes)] if checked.sketch else None,
         }, ensure_ascii=False).encode("utf-8"))
     return checked
+
+
+def _punctuation(loaded: LoadedFile) -> list[Problem]:
+    """typography.punctuation_problems, after one look at all the file's strings: the marks it
+    fixes never match across a line break where a string would end, so a clean file is done at once."""
+    joined = "\n".join(text for _, text in loaded.strings())
+    if not any(rule.search(joined) for rule in (BETWEEN, LINE_END, BRACKETS)):
+        return []
+    return punctuation_problems(loaded)
 
 
 def _archive_problems(checked: RecordFileCheck, folder: Path, cache: Cache) -> tuple[list[Problem], bool]:
@@ -536,7 +545,7 @@ def check_files(root: Path, base: Path | None = None, archive: Path | None = Non
     problems += found
     if isinstance(thesaurus_file, ThesaurusFile):
         problems += _thesaurus_problems(thesaurus_file, thesaurus_loaded)
-    punctuation = {(root / name).as_posix(): punctuation_problems(loaded)
+    punctuation = {(root / name).as_posix(): _punctuation(loaded)
                    for name, loaded in (("models.yml", models_loaded), ("regions.yml", regions_loaded),
                                         ("glossary.yml", glossary_loaded), ("thesaurus.yml", thesaurus_loaded))
                    if loaded is not None}

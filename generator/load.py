@@ -48,9 +48,17 @@ class LoadedFile:
     # positions only if a problem is placed in it (most files of a warm run never are)
     positions_pending: bool = field(default=False, repr=False)
 
+    _strings: list | None = field(default=None, repr=False)
+
+    def strings(self) -> list[tuple[Path_, str]]:
+        """iter_strings(self.data), made once for the several rules that read every string."""
+        if self._strings is None:
+            self._strings = list(iter_strings(self.data))
+        return self._strings
+
     def drop_positions(self) -> None:
         """Free the position tables until a problem needs them (kept: data and text)."""
-        self.values, self.keys, self.positions_pending = {}, {}, True
+        self.values, self.keys, self.positions_pending, self._strings = {}, {}, True, None
 
     def mark(self, path: Path_, *, key: bool = False) -> Mark:
         """The position of `path`, or of its nearest ancestor that exists."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 from bisect import bisect_right
 import zlib
 from collections import Counter, defaultdict
@@ -45,7 +44,7 @@ class Sketch(NamedTuple):
 
 def sketch(record: RecordBase) -> Sketch:
     shingles = _shingles(duplicate_text(record))
-    return Sketch(len(shingles), tuple(heapq.nsmallest(SKETCH, set(map(zlib.crc32, map(str.encode, shingles))))))
+    return Sketch(len(shingles), tuple(sorted(set(map(zlib.crc32, map(str.encode, shingles))))[:SKETCH]))
 
 
 def near_duplicates(records: Sequence[RecordBase], threshold: float = NEAR_DUPLICATE,

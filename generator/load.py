@@ -285,6 +285,9 @@ class _Builder:
         # dispatch on the exact class: LibYAML and PyYAML both make these, never subclasses
         for event in events:
             kind = event.__class__
+            if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+                continue
             start = event.start_mark
             mark = Mark(start.line + 1, start.column + 1)
             if kind is yaml.ScalarEvent:
@@ -298,7 +301,8 @@ class _Builder:
                     self._flag(event, "yaml-merge", "不允许使用合并键“<<”", "请把要合并的字段直接写出来")
                 place(value, mark)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                self._check_node_event(event)
+                if event.anchor is not None or event.tag is not None:
+                    self._check_node_event(event)
                 if len(stack) >= MAX_DEPTH:
                     self._flag(event, "yaml-too-deep", f"嵌套超过 {MAX_DEPTH} 层",
                                "记录只需几层缩进,请检查括号是否成对")
@@ -308,8 +312,6 @@ class _Builder:
                 if path is None:  # a key or a dropped duplicate: keep parsing, discard the value
                     path = ("\0dropped",)
                 stack.append((container, path, {}))
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                stack.pop()
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:

@@ -44,10 +44,9 @@ class LoadedFile:
     values: dict[Path_, Mark] = field(default_factory=dict)
     keys: dict[Path_, Mark] = field(default_factory=dict)
     text: str = field(default="", repr=False)  # the file as read, to place a problem inside a value
-    # values/keys not made yet: a file whose data came from the check cache is parsed again for its
-    # positions only if a problem is placed in it (most files of a warm run never are)
+    # values/keys not made yet (data from the check cache) or freed (drop_positions): the text is
+    # parsed again for them only if a problem is placed in the file (most files never get one)
     positions_pending: bool = field(default=False, repr=False)
-
     _strings: list | None = field(default=None, repr=False)
 
     def strings(self) -> list[tuple[Path_, str]]:

@@ -85,6 +85,18 @@ def test_invisible_and_control_characters_are_located(tmp_path, char):
     assert [(p.code, p.line, p.col) for p in problems] == [("invisible-char", 2, 5)]
 
 
+def test_the_hidden_character_pattern_is_exactly_the_refused_unicode_categories():
+    """One compiled class replaces asking unicodedata about each character: the same code points."""
+    import unicodedata
+
+    from generator.load import HIDDEN, HIDDEN_CATEGORIES
+
+    for code in range(0x110000):
+        ch = chr(code)
+        refused = ch not in "\n\t\r" and unicodedata.category(ch) in HIDDEN_CATEGORIES
+        assert (HIDDEN.match(ch) is not None) == refused, hex(code)
+
+
 def test_windows_line_endings_are_fine(tmp_path):
     path = tmp_path / "crlf.yml"
     path.write_bytes(b"a: 1\r\nb: 2\r\n")

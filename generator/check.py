@@ -424,7 +424,7 @@ def _archive_problems(checked: RecordFileCheck, folder: Path, cache: Cache) -> t
     for source in record.sources:
         if source.archived_copy is not None:
             original = folder / source.archived_copy
-            parts += [source.archived_copy, original.read_bytes() if original.is_file() else "\0missing"]
+            parts += [source.archived_copy, b"+" + original.read_bytes() if original.is_file() else b"-"]
     key = content_key("check-archive", *parts)
     if (stored := cache.get(key)) is not None:
         value = json.loads(stored)

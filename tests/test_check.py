@@ -197,3 +197,15 @@ def test_kb_check_caches_in_the_project_and_prints_the_same_with_or_without_it(t
     cold, warm = run(), run()
     assert any((project / ".cache" / "check").rglob("*"))
     assert uncached.stdout == cold.stdout == warm.stdout and uncached.exit_code == cold.exit_code == warm.exit_code == 1
+
+
+def test_the_pipeline_uses_the_projects_cache_and_hands_on_the_same_catalogue(tmp_path):
+    from conftest import make_project
+    from generator.pipeline import require_catalog
+
+    project = make_project(tmp_path / "p", FIXTURES / "valid" / "catalog")
+    cold = require_catalog(project / "catalog", base=project)
+    assert any((project / ".cache" / "check").rglob("*"))
+    warm = require_catalog(project / "catalog", base=project)
+    assert (warm.catalog, warm.warnings, warm.notes) == (cold.catalog, cold.warnings, cold.notes)
+    assert not (FIXTURES / "valid" / ".cache").exists()  # outside a project nothing is written

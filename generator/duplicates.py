@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 import zlib
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from functools import lru_cache
 from typing import NamedTuple, Sequence

@@ -366,6 +366,15 @@ def _problems(rows: list[list]) -> list[Problem]:
     return [Problem(*row) for row in rows]
 
 
+def _stored(cache: Cache, key: str) -> Any:
+    """A cache entry's JSON, or None when there is none or it cannot be read (then it is made again)."""
+    stored = cache.get(key)
+    try:
+        return json.loads(stored) if stored is not None else None
+    except ValueError:
+        return None
+
+
 def _record_file(path: Path, display: str, names: dict[str, str], names_key: str, cache: Cache) -> RecordFileCheck:
     """`check_record_file` and what later rules need of the file, from the cache when the file's
     bytes (and its name, display path and the region/model names) are those of a stored result."""
@@ -377,8 +386,7 @@ def _record_file(path: Path, display: str, names: dict[str, str], names_key: str
             key = content_key("check-record", raw, display, path.parent.name, path.name, names_key)
     except OSError:
         pass
-    if key is not None and (stored := cache.get(key)) is not None:
-        value = json.loads(stored)
+    if key is not None and (value := _stored(cache, key)) is not None:
         loaded = record = None
         if value["loaded"] is not None:
             text = raw.decode("utf-8")  # type: ignore[union-attr]
@@ -426,8 +434,7 @@ def _archive_problems(checked: RecordFileCheck, folder: Path, cache: Cache) -> t
             original = folder / source.archived_copy
             parts += [source.archived_copy, b"+" + original.read_bytes() if original.is_file() else b"-"]
     key = content_key("check-archive", *parts)
-    if (stored := cache.get(key)) is not None:
-        value = json.loads(stored)
+    if (value := _stored(cache, key)) is not None:
         return _problems(value["problems"]), value["compared"]
     cache.misses += 1
     found, compared = archive_problems(record, loaded, folder)
@@ -665,8 +672,8 @@ def _near_duplicates(checks: list[RecordFileCheck], cache: Cache) -> list[Proble
     The pairs depend only on the records compared, so they are cached under those records' keys."""
     problems = []
     key = content_key("check-duplicates", *[c.key for c in checks]) if all(c.key for c in checks) else None
-    if key is not None and (stored := cache.get(key)) is not None:
-        found = [tuple(pair) for pair in json.loads(stored)]
+    if key is not None and (stored := _stored(cache, key)) is not None:
+        found = [tuple(pair) for pair in stored]
     else:
         found = near_duplicates([c.record for c in checks], sketches=[c.sketch for c in checks])  # type: ignore[misc]
         if key is not None:

@@ -1,18 +1,32 @@
-"""Word briefing documents (.docx), made at build time with python-docx: one per record and one
-per governance model (its records, one after another), laid out as Chinese government offices
-expect — a centred title in 小标宋 style, 一、二、 headings in 黑体, body text in 仿宋_GB2312 at
-三号 (16 pt) with 宋体/SimSun fallbacks for machines without it, and a source note at the end.
+"""Word briefing documents (.docx), made at build time: one per record and one per governance
+model (its records, one after another), laid out as Chinese government offices expect — a
+centred title in 小标宋 style, 一、二、 headings in 黑体, body text in 仿宋_GB2312 at 三号 (16 pt)
+with 宋体/SimSun fallbacks for machines without it, and a source note at the end.
 
-Record Markdown reaches the document as plain text (Markdown marks stripped): nothing in a
-record is interpreted by Word.
+python-docx builds the package once (page, styles, properties); each record's paragraphs are
+written as WordprocessingML text once and a document is its package plus paragraphs, so the
+work is linear in the catalogue and a model's compilation repeats its records' paragraphs.
+Documents are cached by content under .cache/word/ and are the same bytes on every build.
+
+Record Markdown reaches the document as plain text (Markdown marks stripped, XML escaped):
+nothing in a record is interpreted by Word.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
-from datetime import date
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+from xml.sax.saxutils import escape
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
+from .cache import Cache, content_key
 from .catalog import Catalog
 from .schema import KIND_NAMES, RecordBase
 
@@ -34,61 +48,168 @@ def plain(markdown: str) -> str:
     return MD_MARKS.sub(lambda m: m.group(2) or "", markdown).replace("\\", "").strip()
 
 
-def _font(run, name: str, size: float, bold: bool = False) -> None:
+# Each kind of paragraph as WordprocessingML, written as text: the same properties python-docx
+# wrote on every paragraph before, without its per-call style lookups and its appends that scan
+# the whole body (quadratic in a document's length).
+def _paragraph_start(font: str, size: float, *, style: str | None = None, indent: bool = False,
+                     centred: bool = False, bold: bool = False) -> str:
+    latin = FALLBACK_FONT if font == BODY_FONT else font  # the CJK font is eastAsia; Latin text falls back
+    props = f'<w:pStyle w:val="{style}"/>' if style else '<w:spacing w:line="560" w:lineRule="exact"/>'
+    props += f'<w:ind w:firstLine="{round(size * 40)}"/>' if indent else ""  # two characters, in twips
+    props += '<w:jc w:val="center"/>' if centred else ""
+    weight = "<w:b/>" if bold else '<w:b w:val="0"/>'
+    # 公文 text is black; the default template colours headings blue
+    return (f'<w:p><w:pPr>{props}</w:pPr><w:r><w:rPr><w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" '
+            f'w:eastAsia="{font}"/>{weight}<w:color w:val="000000"/><w:sz w:val="{round(size * 2)}"/></w:rPr>')
+
+
+TITLE = _paragraph_start(TITLE_FONT, 22, style="Title", centred=True)  # 二号
+HEADING = _paragraph_start(HEADING_FONT, 16, style="Heading1", bold=True)
+BODY = _paragraph_start(BODY_FONT, 16, indent=True)  # 三号, 28 pt lines
+NOTE = _paragraph_start(BODY_FONT, 12)  # the source note
+PARAGRAPH_END = "</w:r></w:p>"
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # XML 1.0 cannot hold them
+RUN_BREAKS = re.compile(r"([\t\r\n])")
+
+
+def _run_text(text: str) -> str:
+    """A run's text as python-docx writes it: escaped, a tab as <w:tab/>, a line break as <w:br/>."""
+    out = []
+    for piece in RUN_BREAKS.split(NOT_IN_XML.sub("", text)):
+        if piece == "\t":
+            out.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            out.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if piece.strip() != piece else ""
+            out.append(f"<w:t{space}>{escape(piece)}</w:t>")
+    return "".join(out)
+
+
+def _title(text: str) -> str:
+    return TITLE + _run_text(text) + PARAGRAPH_END
+
+
+def _heading(text: str) -> str:
+    return HEADING + _run_text(text) + PARAGRAPH_END
+
+
+def _paras(text: str, start: str = BODY) -> str:
+    """Markdown as plain-text paragraphs, one per non-empty line."""
+    lines = [line.strip() for line in plain(text).split("\n") if line.strip()] or [""]
+    return "".join(start + _run_text(line) + PARAGRAPH_END for line in lines)
+
+
+KEEP_STYLES = ("Normal", "Title", "Heading1")
+DROP_PARTS = ("stylesWithEffects", "webSettings", "customXml", "numbering", "thumbnail", "theme")  # runs name their fonts and colour
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: the same bytes on every build
+DOCUMENT_PART = "word/document.xml"
+
+
+@dataclass(frozen=True)
+class Package:
+    """Everything in a .docx but the paragraphs: built once with python-docx from its default
+    template, pruned to the styles the paragraphs use, and split around the body."""
+
+    parts: bytes  # a zip of every part but word/document.xml, compressed once
+    head: bytes  # word/document.xml up to the first paragraph
+    tail: bytes  # the section properties (A4, margins) and the end of the document
+    digest: str  # of all the above: a cached document is reused only with the same package
+
+    def docx(self, paragraphs: Iterable[str]) -> bytes:
+        draft = Draft(self)
+        for xml in paragraphs:
+            draft.write(xml)
+        return draft.close()
+
+
+class Draft:
+    """A document being written: the package's zip with word/document.xml streamed into it, so
+    a compilation of thousands of records is never held as one string."""
+
+    def __init__(self, package: Package):
+        self.out = io.BytesIO(package.parts)
+        self.out.seek(0, io.SEEK_END)
+        self.zip = ZipFile(self.out, "a")
+        self.body = self.zip.open(_entry(DOCUMENT_PART), "w")
+        self.body.write(package.head)
+        self.tail = package.tail
+
+    def write(self, xml: str) -> None:
+        self.body.write(xml.encode("utf-8"))
+
+    def close(self) -> bytes:
+        self.body.write(self.tail)
+        self.body.close()
+        self.zip.close()
+        return self.out.getvalue()
+
+
+def _entry(name: str) -> ZipInfo:
+    info = ZipInfo(name, ZIP_TIME)
+    info.compress_type = ZIP_DEFLATED
+    return info
+
+
+@lru_cache(maxsize=2)
+def package(updated: str) -> Package:
+    """`updated` (the catalogue's last update, 2024-05-01) is the documents' creation and
+    modification date: not the build's, so the same catalogue gives the same bytes."""
+    from docx import Document
     from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
+    from docx.shared import Cm
 
-    run.font.name = FALLBACK_FONT if name == BODY_FONT else name
-    run.font.color.rgb = RGBColor(0, 0, 0)  # 公文 text is black; the default template colours headings blue
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), name)  # the CJK font; Latin text falls back to the ascii font
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4, GB/T 9704 margins
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    properties = doc.core_properties
+    properties.language, properties.author, properties.comments = "zh-CN", SITE_NAME, ""
+    if updated:
+        properties.created = properties.modified = datetime.fromisoformat(updated)
+    # the default template's Title style draws a rule under the title: a 公文 title has none
+    title = doc.styles["Title"].element.pPr
+    for border in title.findall(qn("w:pBdr")) if title is not None else ():
+        title.remove(border)
+    _prune_styles(doc.styles.element, qn)
+    for rels in (doc.part.rels, doc.part.package.rels):
+        for rid in [rid for rid, rel in rels.items() if rel.reltype.rsplit("/", 1)[1] in DROP_PARTS]:
+            rels.pop(rid)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    parts = io.BytesIO()
+    with ZipFile(buffer) as template, ZipFile(parts, "w") as z:
+        for name in template.namelist():  # the template's order; the document comes last
+            if name != DOCUMENT_PART:
+                z.writestr(_entry(name), template.read(name))
+        document = template.read(DOCUMENT_PART)
+    body = document.index(b"<w:body>") + len(b"<w:body>")
+    head, tail = document[:body], document[document.index(b"<w:sectPr", body):]
+    assert document[body:len(document) - len(tail)] == b"", "the template's body holds only its section"
+    return Package(parts.getvalue(), head, tail, hashlib.blake2b(parts.getvalue() + head + tail).hexdigest())
 
 
-class Writer:
-    def __init__(self):
-        from docx import Document
-        from docx.oxml.ns import qn
-        from docx.shared import Cm
-
-        self.doc = Document()
-        section = self.doc.sections[0]
-        section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4, GB/T 9704 margins
-        section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-        section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-        self.doc.core_properties.language = "zh-CN"
-        # the default template's Title style draws a rule under the title: a 公文 title has none
-        title = self.doc.styles["Title"].element.pPr
-        for border in title.findall(qn("w:pBdr")) if title is not None else ():
-            title.remove(border)
-
-    def title(self, text: str) -> None:
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-        p = self.doc.add_paragraph(style="Title")
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _font(p.add_run(text), TITLE_FONT, 22)
-
-    def heading(self, text: str, level: int = 1) -> None:
-        p = self.doc.add_paragraph(style=f"Heading {level}")
-        _font(p.add_run(text), HEADING_FONT if level == 1 else "楷体_GB2312", 16, bold=level == 1)
-
-    def para(self, text: str, indent: bool = True, size: float = 16) -> None:
-        from docx.shared import Pt
-
-        for line in [l for l in plain(text).split("\n") if l.strip()] or [""]:
-            p = self.doc.add_paragraph()
-            if indent:
-                p.paragraph_format.first_line_indent = Pt(size * 2)
-            p.paragraph_format.line_spacing = Pt(28)
-            _font(p.add_run(line.strip()), BODY_FONT, size)
-
-    def bytes(self) -> bytes:
-        out = io.BytesIO()
-        self.doc.save(out)
-        return out.getvalue()
-
+def _prune_styles(styles, qn) -> None:
+    """Keep the styles the paragraphs use, what they are based on or linked to, and the defaults;
+    the template's hundreds of others (and its latent styles) cost every document 12 KB."""
+    by_id = {s.get(qn("w:styleId")): s for s in styles.iterchildren(qn("w:style"))}
+    wanted = [*KEEP_STYLES, *(i for i, s in by_id.items() if s.get(qn("w:default")) == "1")]
+    keep: set[str] = set()
+    while wanted:
+        style_id = wanted.pop()
+        if style_id in keep or style_id not in by_id:
+            continue
+        keep.add(style_id)
+        for ref in ("basedOn", "next", "link"):
+            element = by_id[style_id].find(qn(f"w:{ref}"))
+            if element is not None:
+                wanted.append(element.get(qn("w:val")))
+    for style_id, style in by_id.items():
+        if style_id not in keep:
+            styles.remove(style)
+    for latent in styles.findall(qn("w:latentStyles")):
+        styles.remove(latent)
 
 def one_source(s) -> str:
     title = f"《{s.title}》" if s.title else s.description
@@ -102,7 +223,9 @@ def source_text(record: RecordBase) -> str:
     return "；".join(one_source(s) for s in record.sources)
 
 
-def _record(w: Writer, catalog: Catalog, r: RecordBase, numbered: list[str] | None = None) -> None:
+def record_xml(catalog: Catalog, r: RecordBase) -> str:
+    """A record's part of a document, as WordprocessingML paragraphs: its title, its sections and
+    its source note. The record's own document and its models' compilations are made of these."""
     region = "".join(n.name for n in catalog.region_path(r.region))
     models = "、".join(catalog.model_by_id[m].name for m in r.models)
     sections: list[tuple[str, list[str]]] = [("基本情况", [
@@ -131,36 +254,94 @@ def _record(w: Writer, catalog: Catalog, r: RecordBase, numbered: list[str] | No
             sections.append(("主要组成", [f"{s.title}。{plain(s.text)}" for s in r.components]))
         if r.coverage or r.outcomes:
             sections.append(("覆盖与成效", [f.statement for f in [*r.coverage, *r.outcomes]]))
+    out = [_title(r.title)]
     for i, (heading, paragraphs) in enumerate(sections):
-        w.heading(f"{NUMERALS[i]}、{heading}")
-        for text in paragraphs:
-            w.para(text)
-    w.para(f"来源：{source_text(r)}。据{SITE_NAME}整理（记录 {r.id}，"
-           f"{'核对于 ' + r.review.checked if r.review.checked else '收录于 ' + r.review.added}）。",
-           indent=False, size=12)
+        out.append(_heading(f"{NUMERALS[i]}、{heading}"))
+        out.extend(_paras(text) for text in paragraphs)
+    out.append(_paras(f"来源：{source_text(r)}。据{SITE_NAME}整理（记录 {r.id}，"
+                      f"{'核对于 ' + r.review.checked if r.review.checked else '收录于 ' + r.review.added}）。", NOTE))
+    return "".join(out)
+
+
+
+def updated(catalog: Catalog) -> str:
+    """The catalogue's last update (2024-05-01): the latest date a record was added or checked."""
+    return max((d for r in catalog.records for d in (r.review.added, r.review.checked) if d), default="")
+
+
+def _model_intro(catalog: Catalog, model_id: str) -> str:
+    model = catalog.model_by_id[model_id]
+    return (_title(f"{model.name}经验汇编") + _paras(model.description)
+            + _paras(f"关键要素：{'、'.join(model.key_elements)}。"))
+
+
+def _model_end(catalog: Catalog) -> str:
+    from .render import cn_date  # render imports this module
+
+    date = updated(catalog)
+    return _paras(f"本汇编由{SITE_NAME}整理，内容截至{cn_date(date) if date else '编印时'}。", NOTE)
 
 
 def record_docx(catalog: Catalog, r: RecordBase) -> bytes:
-    w = Writer()
-    w.title(r.title)
-    _record(w, catalog, r)
-    return w.bytes()
+    return package(updated(catalog)).docx([record_xml(catalog, r)])
 
 
-def model_docx(catalog: Catalog, model_id: str, today: date | None = None) -> bytes:
-    model = catalog.model_by_id[model_id]
-    w = Writer()
-    w.title(f"{model.name}经验汇编")
-    w.para(model.description)
-    w.para(f"关键要素：{'、'.join(model.key_elements)}。")
-    for r in catalog.records_of_model(model_id):
-        w.title(r.title)
-        _record(w, catalog, r)
-    w.para(f"本汇编由{SITE_NAME}于{(today or date.today()).isoformat()}生成。", indent=False, size=12)
-    return w.bytes()
+def model_docx(catalog: Catalog, model_id: str) -> bytes:
+    """A governance model's compilation: its description, then each of its records in full."""
+    parts = [_model_intro(catalog, model_id)]
+    parts += (record_xml(catalog, r) for r in catalog.records_of_model(model_id))
+    return package(updated(catalog)).docx([*parts, _model_end(catalog)])
 
 
-def documents(catalog: Catalog) -> dict[str, bytes]:
-    out = {word_path("record", r.id): record_docx(catalog, r) for r in catalog.records}
-    out.update({word_path("model", m.id): model_docx(catalog, m.id) for m in catalog.models})
+def documents(catalog: Catalog, cache: Path | None = None) -> dict[str, bytes]:
+    """Every record's document and every model's compilation, by site path, in one pass over the
+    records: each record's paragraphs are written once, into its own document and into its
+    models' compilations. With `cache` (the project's .cache/), record documents are read back
+    by group when the group's paragraphs and the package are unchanged (one cache file per
+    document costs more to write than the document costs to make)."""
+    store = Cache(cache, "word")
+    pack = package(updated(catalog))
+    compilations = {m.id: Draft(pack) for m in catalog.models}
+    for m in catalog.models:
+        compilations[m.id].write(_model_intro(catalog, m.id))
+    out: dict[str, bytes] = {}
+    for group in _groups(catalog.records):
+        paragraphs = [record_xml(catalog, r) for r in group]
+        for r, xml in zip(group, paragraphs):
+            for model_id in dict.fromkeys(r.models):  # in id order, as catalog.records_of_model
+                compilations[model_id].write(xml)
+        key = content_key("docx-group", pack.digest, *paragraphs)
+        made = store.get_or_make(key, lambda: _bundle([pack.docx([xml]) for xml in paragraphs]))
+        out.update(zip((word_path("record", r.id) for r in group), _unbundle(made)))
+    end = _model_end(catalog)
+    for m in catalog.models:
+        compilations[m.id].write(end)
+        out[word_path("model", m.id)] = compilations[m.id].close()
+    return out
+
+
+def _groups(records: Iterable[RecordBase], size: int = 32) -> Iterator[list[RecordBase]]:
+    """Records in order, cut after each record whose id hashes to a multiple of `size`: adding,
+    editing or removing a record changes its own group only (content-defined boundaries)."""
+    group: list[RecordBase] = []
+    for r in records:
+        group.append(r)
+        if hashlib.blake2b(r.id.encode(), digest_size=2).digest()[0] % size == 0:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def _bundle(blobs: list[bytes]) -> bytes:
+    """Several documents as one cache value: a JSON line of their sizes, then their bytes."""
+    return json.dumps([len(b) for b in blobs]).encode() + b"\n" + b"".join(blobs)
+
+
+def _unbundle(data: bytes) -> list[bytes]:
+    header, _, rest = data.partition(b"\n")
+    out, start = [], 0
+    for size in json.loads(header):
+        out.append(rest[start:start + size])
+        start += size
     return out

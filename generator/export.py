@@ -14,7 +14,8 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from datetime import datetime
+from typing import Any, Callable, Iterable, Iterator
 
 from .catalog import Catalog
 from .routes import Routes
@@ -132,12 +133,10 @@ def figure_rows(catalog: Catalog, routes: Routes = SERVED) -> list[tuple]:
 COLUMNS = tuple(c.name for c in COLUMNS_SPEC)
 
 
-def rows(catalog: Catalog, routes: Routes = SERVED) -> list[dict[str, str]]:
-    out = []
+def rows(catalog: Catalog, routes: Routes = SERVED) -> Iterator[dict[str, str]]:
     for record in catalog.records:
         row = Row(record, catalog, routes)
-        out.append({c.name: _text(c.get(row)) for c in COLUMNS_SPEC})
-    return out
+        yield {c.name: _text(c.get(row)) for c in COLUMNS_SPEC}
 
 
 def _text(value: Any) -> str:
@@ -150,13 +149,15 @@ def _cell(text: str) -> str:
 
 
 def to_json(catalog: Catalog, routes: Routes = SERVED) -> str:
-    records = []
+    """{"records": [...]}, one record a line: readable and diffable without an indented copy of
+    the catalogue, and written by json's C encoder (indentation takes the slow pure-Python one)."""
+    lines = []
     for r in catalog.records:
         data = r.model_dump(mode="json", exclude_none=True)
         data["region_path"] = [n.name for n in catalog.region_path(r.region)]
         data["page"] = routes.record_url(r)
-        records.append(data)
-    return json.dumps({"records": records}, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        lines.append(json.dumps(data, ensure_ascii=False, sort_keys=True))
+    return '{"records": [\n' + ",\n".join(lines) + "\n]}\n"
 
 
 def to_csv(catalog: Catalog, routes: Routes = SERVED) -> bytes:
@@ -169,74 +170,78 @@ def to_csv(catalog: Catalog, routes: Routes = SERVED) -> bytes:
 
 
 def to_xlsx(catalog: Catalog, routes: Routes = SERVED, site_url: str | None = None) -> bytes:
-    from openpyxl import Workbook
+    import xlsxwriter
 
     def link(record: RecordBase) -> str:
         page = routes.record_url(record)
         if site_url:
             return site_url.rstrip("/") + "/" + page
-        return "../" + page  # the workbook sits in downloads/: relative to it, as Excel resolves links
+        # relative to the workbook, which sits in downloads/; a relative link to a file is an
+        # "external:" link to XlsxWriter, written with backslashes as Excel itself writes one
+        return "external:../" + page
 
-    book = Workbook()
+    out = io.BytesIO()
+    # rows are streamed to the file as they are written (constant_memory); record text stays text
+    book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False,
+                                     "strings_to_formulas": False, "strings_to_urls": False})
+    # the workbook's date is the catalogue's last update, not the build's: the same bytes every build
+    book.set_properties({"created": _updated(catalog)})
+    formats = {"header": book.add_format({"bold": True, "valign": "vcenter"}),
+               True: book.add_format({"text_wrap": True, "valign": "top"}), False: book.add_format({"valign": "top"}),
+               "link": book.add_format({"valign": "top", "font_color": "#0563C1", "underline": 1})}
     sheets = [("全部记录", COLUMNS_SPEC, catalog.records)]
     for kind in KIND_NAMES:
         records = catalog.records_of_kind(kind)
         if records:
             sheets.append((KIND_NAMES[kind], COLUMNS_SPEC + KIND_COLUMNS[kind], records))
-    for index, (title, columns, records) in enumerate(sheets):
-        sheet = book.active if index == 0 else book.create_sheet()
-        sheet.title = title
+    for title, columns, records in sheets:
         table = [[c.get(Row(r, catalog, routes)) for c in columns] for r in records]
         keep = [i for i, c in enumerate(columns) if any(_present(row[i]) for row in table)]
-        pages = [link(r) for r in records]
-        _fill(sheet, [columns[i].name for i in keep], [columns[i].width for i in keep],
-              [columns[i].wrap for i in keep], [[row[i] for i in keep] for row in table], pages)
+        _fill(book.add_worksheet(title), formats, [columns[i].name for i in keep], [columns[i].width for i in keep],
+              [columns[i].wrap for i in keep], ([row[i] for i in keep] for row in table), map(link, records),
+              len(table))
     figures = figure_rows(catalog, routes)
     if figures:
-        sheet = book.create_sheet("成效数据")
         keep = [i for i, _ in enumerate(FIGURE_COLUMNS) if any(_present(row[i]) for row in figures)]
-        pages = [link(catalog.by_id[row[0]]) for row in figures]
-        _fill(sheet, [FIGURE_COLUMNS[i] for i in keep], [FIGURE_WIDTHS[i] for i in keep],
-              [FIGURE_COLUMNS[i] in ("标题", "陈述", "地区") for i in keep],
-              [[row[i] for i in keep] for row in figures], pages)
-    out = io.BytesIO()
-    book.save(out)
+        _fill(book.add_worksheet("成效数据"), formats, [FIGURE_COLUMNS[i] for i in keep],
+              [FIGURE_WIDTHS[i] for i in keep], [FIGURE_COLUMNS[i] in ("标题", "陈述", "地区") for i in keep],
+              ([row[i] for i in keep] for row in figures), (link(catalog.by_id[row[0]]) for row in figures),
+              len(figures))
+    book.close()
     return out.getvalue()
+
+
+def _updated(catalog: Catalog) -> datetime:
+    """The catalogue's last update: the latest date a record was added or checked."""
+    dates = [d for r in catalog.records for d in (r.review.added, r.review.checked) if d]
+    return datetime.fromisoformat(max(dates)) if dates else datetime(2000, 1, 1)
 
 
 def _present(value: Any) -> bool:
     return value is not None and value != ""
 
 
-def _fill(sheet, names: list[str], widths: list[int], wraps: list[bool], table: list[list], pages: list[str]) -> None:
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    sheet.append(names)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(vertical="center")
-    wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+def _fill(sheet, formats: dict, names: list[str], widths: list[int], wraps: list[bool], table: Iterable[list],
+          pages: Iterable[str], count: int) -> None:
+    # a streamed sheet takes its layout before its rows
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, count, len(names) - 1)
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, width)
+    for index, name in enumerate(names):
+        sheet.write_string(0, index, name, formats["header"])
+    styles = [formats[wrap] for wrap in wraps]
     page_column = names.index("页面") if "页面" in names else None
-    for row_index, values in enumerate(table, 2):
-        for col_index, value in enumerate(values, 1):
-            cell = sheet.cell(row=row_index, column=col_index)
+    for row, (values, page) in enumerate(zip(table, pages), 1):
+        for index, value in enumerate(values):
             if value is None or value == "":
                 continue
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"  # text that looks like a formula stays text, shown as written
-            cell.alignment = wrap if wraps[col_index - 1] else top
-            if page_column is not None and col_index - 1 == page_column:
-                cell.hyperlink = pages[row_index - 2]
-                cell.value = pages[row_index - 2]
-                cell.data_type = "s"
-                cell.style = "Hyperlink"
-                cell.alignment = top
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(table) + 1}"
-    for index, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+            if index == page_column:
+                sheet.write_url(row, index, page, formats["link"], page.removeprefix("external:"))
+            elif isinstance(value, str):
+                sheet.write_string(row, index, value, styles[index])
+            else:
+                sheet.write_number(row, index, value, styles[index])
 
 
 EXPORTERS = {"json": to_json, "csv": to_csv, "xlsx": to_xlsx}

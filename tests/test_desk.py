@@ -4,13 +4,15 @@ downloads page and citations with a copy button — over nginx under /kb/ and fr
 import io
 import re
 import unicodedata
+import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from generator.briefing import model_docx, record_docx
+from generator.briefing import documents, model_docx, record_docx, word_path
 from generator.check import check_catalog
 from generator.routes import Routes
 from generator.stage import SiteStage
@@ -81,6 +83,54 @@ def test_model_word_document_collects_its_records(fixture_catalog):
     titles = [p.text for p in doc.paragraphs if p.style.name == "Title"]
     assert titles[0] == f"{model.name}经验汇编"
     assert titles[1:] == [r.title for r in fixture_catalog.records_of_model(model.id)]
+
+
+def test_word_documents_are_the_same_bytes_every_build_and_from_the_cache(fixture_catalog, tmp_path):
+    """Fixed zip times and dates, nothing random: a clean build, a cold cache and a warm one give
+    the same files, and a model's compilation is its records' paragraphs one after another."""
+    clean = documents(fixture_catalog)
+    assert documents(fixture_catalog, tmp_path) == clean == documents(fixture_catalog, tmp_path)
+    assert any((tmp_path / "word").rglob("*")), "nothing was cached"
+    for r in fixture_catalog.records:
+        assert clean[word_path("record", r.id)] == record_docx(fixture_catalog, r)
+    for m in fixture_catalog.models:
+        assert clean[word_path("model", m.id)] == model_docx(fixture_catalog, m.id)
+    with zipfile.ZipFile(io.BytesIO(clean[word_path("record", fixture_catalog.records[0].id)])) as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        # only what the paragraphs use: no thumbnail, no unused style sets, a few KB a document
+        assert {"word/document.xml", "word/styles.xml", "docProps/core.xml"} <= set(z.namelist())
+        assert not any("thumbnail" in n or "stylesWithEffects" in n for n in z.namelist())
+        updated = max(d for r in fixture_catalog.records for d in (r.review.added, r.review.checked) if d)
+        assert updated in z.read("docProps/core.xml").decode()  # the catalogue's last update, not today
+    last = Document(io.BytesIO(clean[word_path("model", fixture_catalog.models[0].id)])).paragraphs[-1].text
+    year, month, day = (int(x) for x in updated.split("-"))
+    assert last == f"本汇编由市域社会治理经验库整理，内容截至{year}年{month}月{day}日。"
+
+
+def test_an_edited_record_remakes_its_own_documents(fixture_catalog, tmp_path):
+    def cached():
+        return {path for path in (tmp_path / "word").rglob("*") if path.is_file()}
+
+    documents(fixture_catalog, tmp_path)
+    before = cached()
+    record = next(r for r in fixture_catalog.records if r.kind == "practice")
+    edited = record.model_copy(update={"summary": "改过的摘要。"})
+    changed = replace(fixture_catalog, records=tuple(edited if r.id == record.id else r for r in fixture_catalog.records))
+    out = documents(changed, tmp_path)
+    assert out == documents(changed)  # the same as a clean build
+    body = [p.text for p in Document(io.BytesIO(out[word_path("record", record.id)])).paragraphs]
+    assert "改过的摘要。" in body
+    assert len(cached() - before) == 1, "only the record's group is made again"
+
+
+def test_record_text_reaches_word_as_text(fixture_catalog):
+    """Markup characters are escaped, characters XML cannot hold are dropped, a tab stays a tab."""
+    record = next(r for r in fixture_catalog.records if r.kind == "practice")
+    hostile = record.model_copy(update={"title": "<w:p>&amp; \"标题\"</w:p>\x07", "summary": "甲\t乙 <b>丙</b>"})
+    doc = Document(io.BytesIO(record_docx(fixture_catalog, hostile)))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "<w:p>&amp; \"标题\"</w:p>" and doc.paragraphs[0].style.name == "Title"
+    assert "甲\t乙 <b>丙</b>" in texts
 
 
 def test_stage_ships_the_downloads_page_compare_and_word_files(fixture_catalog):

@@ -15,8 +15,10 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from .cache import Cache, content_key
 from .catalog import Catalog
 from .routes import Routes
 from .schema import KIND_NAMES, RecordBase
@@ -250,3 +252,18 @@ EXPORTERS = {"json": to_json, "csv": to_csv, "xlsx": to_xlsx}
 def export(catalog: Catalog, fmt: str, routes: Routes = SERVED, site_url: str | None = None) -> bytes:
     data = to_xlsx(catalog, routes, site_url) if fmt == "xlsx" else EXPORTERS[fmt](catalog, routes)
     return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def exports(catalog: Catalog, routes: Routes = SERVED, site_url: str | None = None,
+            cache: Path | None = None) -> dict[str, bytes]:
+    """Every format, for a build. With `cache` (the project's .cache/) the CSV and the workbook
+    are read back when nothing they show has changed: the JSON (every field of every record,
+    with its region path and page), the regions' names and levels, the models' names and the
+    site's address; the JSON is made anyway, and costs a fraction of the workbook."""
+    data = to_json(catalog, routes).encode("utf-8")
+    store = Cache(cache, "exports")
+    basis = (data, json.dumps([[r.id, r.name, r.level] for r in catalog.regions.values()], ensure_ascii=False),
+             json.dumps([[m.id, m.name] for m in catalog.models], ensure_ascii=False), site_url or "")
+    return {"json": data,
+            "csv": store.get_or_make(content_key("csv", *basis), lambda: to_csv(catalog, routes)),
+            "xlsx": store.get_or_make(content_key("xlsx", *basis), lambda: to_xlsx(catalog, routes, site_url))}

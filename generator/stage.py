@@ -20,7 +20,7 @@ from .briefing import documents, word_path
 from .browse import browse_data, browse_script
 from .catalog import Catalog
 from .compare import compare_data, compare_script
-from .export import EXPORTERS, export
+from .export import exports
 from .render import Page, Renderer, last_update, md_text
 from .routes import (BROWSE_DATA, BROWSE_PAGE, COMPARE_DATA, COMPARE_PAGE, DOWNLOADS, DOWNLOADS_PAGE, KINDS_PAGE, STATUS_PAGE, Routes, kind_path, model_path,
                      record_path)
@@ -96,9 +96,11 @@ class SiteStage:
 
     @classmethod
     def build(cls, catalog: Catalog, routes: Routes, *, source_url: str | None = None,
-              similar: Callable[[], dict] | dict | None = None, site_url: str | None = None) -> "SiteStage":
+              similar: Callable[[], dict] | dict | None = None, site_url: str | None = None,
+              cache: Path | None = None) -> "SiteStage":
         """`site_url`: the served site's address; the workbook's page links are absolute with it
-        (never in the offline zip, whose links stay relative so they work from disk)."""
+        (never in the offline zip, whose links stay relative so they work from disk). `cache`: the
+        project's .cache/, where the downloads are remembered between builds."""
         renderer = Renderer(catalog, source_url=source_url, similar=similar, routes=routes)
         pages = renderer.pages()
         files: dict[str, bytes | Path] = {}
@@ -109,10 +111,9 @@ class SiteStage:
         files[BROWSE_DATA] = browse_script(data).encode("utf-8")
         compare = compare_data(catalog, lambda r: routes.relative(record_path(r), COMPARE_PAGE))
         files[COMPARE_DATA] = compare_script(compare).encode("utf-8")
-        for fmt in EXPORTERS:
-            files[f"{DOWNLOADS}.{fmt}"] = export(catalog, fmt, routes,
-                                                 site_url if routes.directory_urls and site_url else None)
-        files.update(documents(catalog))
+        made = exports(catalog, routes, site_url if routes.directory_urls and site_url else None, cache=cache)
+        files.update((f"{DOWNLOADS}.{fmt}", data) for fmt, data in made.items())
+        files.update(documents(catalog, cache))
         pages.append(Page(DOWNLOADS_PAGE, downloads_page(catalog, files)))
         return cls(catalog, routes, pages, renderer.home(), nav(catalog), files)
 

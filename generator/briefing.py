@@ -101,7 +101,8 @@ def _paras(text: str, start: str = BODY) -> str:
 
 
 KEEP_STYLES = ("Normal", "Title", "Heading1")
-DROP_PARTS = ("stylesWithEffects", "webSettings", "customXml", "numbering", "thumbnail", "theme")  # runs name their fonts and colour
+# parts of the default template nothing uses (the theme too: every run names its fonts and colour)
+DROP_PARTS = ("stylesWithEffects", "webSettings", "customXml", "numbering", "thumbnail", "theme")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: the same bytes on every build
 DOCUMENT_PART = "word/document.xml"
 
@@ -117,6 +118,7 @@ class Package:
     digest: str  # of all the above: a cached document is reused only with the same package
 
     def docx(self, paragraphs: Iterable[str]) -> bytes:
+        """A document of these paragraphs (WordprocessingML <w:p> elements, as text)."""
         draft = Draft(self)
         for xml in paragraphs:
             draft.write(xml)

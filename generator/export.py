@@ -14,6 +14,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -35,7 +36,7 @@ class Row:
     catalog: Catalog
     routes: Routes
 
-    @property
+    @cached_property  # three columns read it
     def path(self):
         return self.catalog.region_path(self.r.region)
 
@@ -197,7 +198,7 @@ def to_xlsx(catalog: Catalog, routes: Routes = SERVED, site_url: str | None = No
         if records:
             sheets.append((KIND_NAMES[kind], COLUMNS_SPEC + KIND_COLUMNS[kind], records))
     for title, columns, records in sheets:
-        table = [[c.get(Row(r, catalog, routes)) for c in columns] for r in records]
+        table = [[c.get(row) for c in columns] for row in (Row(r, catalog, routes) for r in records)]
         keep = [i for i, c in enumerate(columns) if any(_present(row[i]) for row in table)]
         _fill(book.add_worksheet(title), formats, [columns[i].name for i in keep], [columns[i].width for i in keep],
               [columns[i].wrap for i in keep], ([row[i] for i in keep] for row in table), map(link, records),

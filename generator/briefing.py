@@ -70,10 +70,13 @@ NOTE = _paragraph_start(BODY_FONT, 12)  # the source note
 PARAGRAPH_END = "</w:r></w:p>"
 NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # XML 1.0 cannot hold them
 RUN_BREAKS = re.compile(r"([\t\r\n])")
+PLAIN_TEXT = re.compile("[^\x00-\x1f\ufffe\uffff\ud800-\udfff]*")  # nothing but escaping to do
 
 
 def _run_text(text: str) -> str:
     """A run's text as python-docx writes it: escaped, a tab as <w:tab/>, a line break as <w:br/>."""
+    if PLAIN_TEXT.fullmatch(text) and text.strip() == text:
+        return f"<w:t>{escape(text)}</w:t>" if text else ""
     out = []
     for piece in RUN_BREAKS.split(NOT_IN_XML.sub("", text)):
         if piece == "\t":

@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from .briefing import updated
 from .cache import Cache, content_key
 from .catalog import Catalog
 from .routes import Routes
@@ -190,7 +191,7 @@ def to_xlsx(catalog: Catalog, routes: Routes = SERVED, site_url: str | None = No
     book = xlsxwriter.Workbook(out, {"strings_to_numbers": False, "strings_to_formulas": False,
                                      "strings_to_urls": False})
     # the workbook's date is the catalogue's last update, not the build's: the same bytes every build
-    book.set_properties({"created": _updated(catalog)})
+    book.set_properties({"created": datetime.fromisoformat(updated(catalog) or "2000-01-01")})
     formats = {"header": book.add_format({"bold": True, "valign": "vcenter"}),
                True: book.add_format({"text_wrap": True, "valign": "top"}), False: book.add_format({"valign": "top"}),
                "link": book.add_format({"valign": "top", "font_color": "#0563C1", "underline": 1})}
@@ -214,12 +215,6 @@ def to_xlsx(catalog: Catalog, routes: Routes = SERVED, site_url: str | None = No
               len(figures))
     book.close()
     return out.getvalue()
-
-
-def _updated(catalog: Catalog) -> datetime:
-    """The catalogue's last update: the latest date a record was added or checked."""
-    dates = [d for r in catalog.records for d in (r.review.added, r.review.checked) if d]
-    return datetime.fromisoformat(max(dates)) if dates else datetime(2000, 1, 1)
 
 
 def _present(value: Any) -> bool:

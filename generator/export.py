@@ -14,8 +14,8 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -26,6 +26,7 @@ from .routes import Routes
 from .schema import KIND_NAMES, RecordBase
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_LINKS = 65530  # hyperlinks Excel allows in one worksheet; past it the page is plain text
 SERVED = Routes()  # the page column as the served site spells it; the offline zip passes Routes(False)
 
 
@@ -236,7 +237,9 @@ def _fill(sheet, formats: dict, names: list[str], widths: list[int], wraps: list
             if value is None or value == "":
                 continue
             if index == page_column:
-                sheet.write_url(row, index, page, formats["link"], page.removeprefix("external:"))
+                text = page.removeprefix("external:")
+                if row > MAX_LINKS or sheet.write_url(row, index, page, formats["link"], text) < 0:
+                    sheet.write_string(row, index, text, styles[index])  # also a link too long for Excel
             elif isinstance(value, str):
                 sheet.write_string(row, index, value, styles[index])
             else:

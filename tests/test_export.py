@@ -133,3 +133,12 @@ def test_exports_from_the_cache_equal_a_clean_export(catalog, tmp_path):
     renamed = replace(catalog, models=(model.model_copy(update={"name": "改名模式"}), *catalog.models[1:]))
     warm = exports(renamed, cache=tmp_path)
     assert warm == exports(renamed) and "改名模式" in warm["csv"].decode("utf-8-sig")
+
+
+def test_pages_past_excels_hyperlink_limit_stay_as_text(catalog, monkeypatch):
+    monkeypatch.setattr("generator.export.MAX_LINKS", 1)
+    sheet = load_workbook(io.BytesIO(to_xlsx(catalog, Routes(), "https://intranet.example/kb/"))).active
+    column = [c.value for c in sheet[1]].index("页面") + 1
+    first, second = sheet.cell(row=2, column=column), sheet.cell(row=3, column=column)
+    assert first.hyperlink is not None and second.hyperlink is None
+    assert second.value == "https://intranet.example/kb/" + Routes().record_url(catalog.records[1])

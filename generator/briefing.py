@@ -293,9 +293,8 @@ def record_docx(catalog: Catalog, r: RecordBase) -> bytes:
 
 def model_docx(catalog: Catalog, model_id: str) -> bytes:
     """A governance model's compilation: its description, then each of its records in full."""
-    parts = [_model_intro(catalog, model_id)]
-    parts += (record_xml(catalog, r) for r in catalog.records_of_model(model_id))
-    return package(updated(catalog)).docx([*parts, _model_end(catalog)])
+    records = (record_xml(catalog, r) for r in catalog.records_of_model(model_id))
+    return package(updated(catalog)).docx([_model_intro(catalog, model_id), *records, _model_end(catalog)])
 
 
 def documents(catalog: Catalog, cache: Path | None = None) -> dict[str, bytes]:
@@ -331,7 +330,7 @@ def _groups(records: Iterable[RecordBase], size: int = 32) -> Iterator[list[Reco
     group: list[RecordBase] = []
     for r in records:
         group.append(r)
-        if hashlib.blake2b(r.id.encode(), digest_size=2).digest()[0] % size == 0:
+        if hashlib.blake2b(r.id.encode(), digest_size=1).digest()[0] % size == 0:
             yield group
             group = []
     if group:

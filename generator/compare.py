@@ -1,5 +1,10 @@
-"""Data for the compare page (/compare/): what each record shows in its column, as a script that
-sets a global (like the browse data), so comparing works offline and from file://.
+"""Data for the compare page (/compare/): what each record shows in its column, as scripts (like
+the browse data), so comparing works offline and from file://.
+
+The page loads only the pieces that hold the records it compares: a record's piece is the FNV-1a
+hash of its id modulo the number of pieces (kb-compare-page.js computes the same), about
+`COMPARE_PER_PIECE` records each, so no file grows with the catalogue and no id index is needed.
+`kb-compare-data.js` says how many pieces there are.
 
 The selection itself is the reader's: kb-compare.js keeps it in the address (`?ids=a,b,c`) and in
 localStorage, so it survives navigation and can be shared.
@@ -8,14 +13,17 @@ localStorage, so it survives navigation and can be shared.
 from __future__ import annotations
 
 import json
+import math
 from typing import Callable
 
 from .briefing import one_source, plain
+from .browse import data_script
 from .render import amount_text, years_text
 from .catalog import Catalog
 from .schema import KIND_NAMES, RecordBase
 
 MAX_COMPARE = 4
+COMPARE_PER_PIECE = 16  # records per piece on average: ~30 KB raw on the synthetic catalogue
 
 
 def _figures(record: RecordBase) -> list[dict]:
@@ -51,6 +59,21 @@ def compare_data(catalog: Catalog, url_of: Callable[[RecordBase], str]) -> dict:
     return {"max": MAX_COMPARE, "records": records}
 
 
-def compare_script(data: dict) -> str:
-    payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
-    return f"window.KB_COMPARE = {payload};\n"
+def piece_of(record_id: str, pieces: int) -> int:
+    """FNV-1a (32 bits) of the id's UTF-8 bytes, modulo `pieces`: kb-compare-page.js does the same."""
+    h = 0x811C9DC5
+    for byte in record_id.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h % pieces
+
+
+def compare_files(data: dict, folder: str, per_piece: int | None = None) -> dict[str, bytes]:
+    """`folder`.js (how many pieces) and `folder`/<n>.js (calling `kbCompare(n, {id: record})`)."""
+    pieces = max(1, math.ceil(len(data["records"]) / (per_piece or COMPARE_PER_PIECE)))
+    split: list[dict] = [{} for _ in range(pieces)]
+    for rid, record in data["records"].items():
+        split[piece_of(rid, pieces)][rid] = record
+    head = json.dumps({"max": data["max"], "pieces": pieces}, sort_keys=True)
+    files = {f"{folder}.js": f"window.KB_COMPARE = {head};\n"}
+    files.update({f"{folder}/{n}.js": data_script("kbCompare", n, piece) for n, piece in enumerate(split)})
+    return {path: text.encode("utf-8") for path, text in files.items()}

@@ -17,9 +17,9 @@ from typing import Callable
 from markupsafe import escape
 
 from .briefing import documents, word_path
-from .browse import browse_data, browse_script
+from .browse import browse_data, browse_files
 from .catalog import Catalog
-from .compare import compare_data, compare_script
+from .compare import compare_data, compare_files
 from .export import exports
 from .render import Page, Renderer, last_update, md_text
 from .routes import (BROWSE_DATA, BROWSE_PAGE, COMPARE_DATA, COMPARE_PAGE, DOWNLOADS, DOWNLOADS_PAGE, KINDS_PAGE, STATUS_PAGE, Routes, kind_path, model_path,
@@ -108,9 +108,9 @@ class SiteStage:
             if path.is_file() and path.name != "README.md":
                 files[f"assets/javascripts/{path.relative_to(SCRIPTS).as_posix()}"] = path
         data = browse_data(catalog, lambda r: routes.relative(record_path(r), BROWSE_PAGE))
-        files[BROWSE_DATA] = browse_script(data).encode("utf-8")
+        files.update(browse_files(data, BROWSE_DATA))
         compare = compare_data(catalog, lambda r: routes.relative(record_path(r), COMPARE_PAGE))
-        files[COMPARE_DATA] = compare_script(compare).encode("utf-8")
+        files.update(compare_files(compare, COMPARE_DATA))
         made = exports(catalog, routes, site_url if routes.directory_urls and site_url else None, cache=cache)
         files.update((f"{DOWNLOADS}.{fmt}", data) for fmt, data in made.items())
         files.update(documents(catalog, cache))

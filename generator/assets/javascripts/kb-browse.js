@@ -1,8 +1,22 @@
 /* 筛选浏览:按治理模式、类型、地区、层级、年份和标签组合筛选。
-   Data comes from kb-browse-data.js (window.KB_BROWSE), so this works offline and from file://.
+   Data comes in pieces, kb-browse-data/<n>.js, each calling kbBrowse(n, piece) (generator/browse.py):
+   added as <script> elements, not fetched, so this works offline and from file://. Piece 0 holds the
+   facets and the newest records, so results show at once; the rest arrive one after another while
+   the reader already filters (counts and results follow as they arrive).
    Record text is only ever set with textContent, never parsed as HTML. */
 (function () {
   "use strict";
+
+  var script = document.currentScript;
+  var base = (script ? script.src.replace(/kb-browse\.js(\?.*)?$/, "") : "../assets/javascripts/") + "kb-browse-data/";
+  var PAGE = 50;  // results shown at once; 显示更多 shows as many again
+  var collator = window.Intl && Intl.Collator ? new Intl.Collator("zh") : { compare: function (a, b) { return a.localeCompare(b, "zh"); } };
+
+  var data = null;     // piece 0 without its rows: facets (values, names, counts over the whole catalogue), total, pieces
+  var labels = {};     // facet key -> value id -> label
+  var records = [];    // every row received so far, newest first
+  var failed = false;  // a piece did not load
+  var view = null;     // the page, once piece 0 is in
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -32,31 +46,37 @@
     history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
   }
 
-  function matches(record, state, facets, skipKey) {
-    for (var i = 0; i < facets.length; i++) {
-      var key = facets[i].key, wanted = state.selected[key];
-      if (key === skipKey || !wanted.length) continue;
-      var have = record.facets[key];
-      if (!wanted.some(function (v) { return have.indexOf(v) !== -1; })) return false;
-    }
-    if (state.q) {
-      var hay = [record.title, record.summary, record.region].concat(record.facets.tag || []).join(" ").toLowerCase();
-      var words = state.q.toLowerCase().split(/\s+/).filter(Boolean);
-      if (!words.every(function (w) { return hay.indexOf(w) !== -1; })) return false;
-    }
-    return true;
+  // A row is [id, title, summary, url, [[value index, …] per facet]]; the rest is read back from the facets.
+  function decode(row) {
+    var facets = {};
+    data.facets.forEach(function (f, k) {
+      facets[f.key] = row[4][k].map(function (i) { return f.values[i]; });
+    });
+    var region = facets.region.length ? labels.region[facets.region[facets.region.length - 1]] : "";
+    var year = parseInt(facets.year[0], 10) || null;
+    return {
+      n: records.length, id: row[0], title: row[1], summary: row[2], url: row[3], facets: facets, region: region, year: year,
+      hay: [row[1], row[2], region].concat(facets.tag || []).join(" ").toLowerCase()
+    };
   }
 
+  // Title order is computed once per arrival of data, not on every comparison.
+  var ranked = false;
+  function rankTitles() {
+    if (ranked) return;
+    records.slice().sort(function (a, b) { return collator.compare(a.title, b.title); })
+      .forEach(function (r, i) { r.titleRank = i; });
+    ranked = true;
+  }
   var SORTS = {
-    added: function (a, b) { return (b.added + b.id).localeCompare(a.added + a.id); },
-    year: function (a, b) { return (b.year || 0) - (a.year || 0) || a.title.localeCompare(b.title, "zh"); },
-    title: function (a, b) { return a.title.localeCompare(b.title, "zh"); }
+    added: function (a, b) { return a.n - b.n; },  // rows come newest first
+    year: function (a, b) { return (b.year || 0) - (a.year || 0) || a.titleRank - b.titleRank; },
+    title: function (a, b) { return a.titleRank - b.titleRank; }
   };
 
-  function start(root, data) {
-    var facets = data.facets, records = data.records, state = readState(facets);
-    // facet values are ids; what a reader sees is the label beside them
-    function name(key, v) { return (data.labels[key] || {})[v] || v; }
+  function start(root) {
+    var facets = data.facets, state = readState(facets), limit = PAGE;
+    function name(key, v) { return labels[key][v] || v; }
     var side = el("div", { class: "kb-browse__facets", id: "kb-browse-facets", role: "region", "aria-label": "筛选条件" });
     var main = el("div", { class: "kb-browse__results" });
     var search = el("input", { type: "search", class: "kb-browse__q", placeholder: "在结果中查找：标题、摘要、地区、标签", "aria-label": "文字筛选" });
@@ -70,10 +90,11 @@
     var chips = el("div", { class: "kb-browse__chips", role: "group", "aria-label": "已选条件" });
     var count = el("p", { class: "kb-browse__count", "aria-live": "polite" });
     var list = el("ol", { class: "kb-browse__list" });
+    var more = el("button", { type: "button", class: "md-button kb-browse__more" });
     var bar = el("div", { class: "kb-browse__bar" });
     var boxes = el("div");
     [search, sort, open, reset].forEach(function (n) { bar.appendChild(n); });
-    [bar, chips, count, list].forEach(function (n) { main.appendChild(n); });
+    [bar, chips, count, list, more].forEach(function (n) { main.appendChild(n); });
     side.appendChild(close);
     side.appendChild(boxes);
     root.textContent = "";
@@ -88,13 +109,6 @@
     open.addEventListener("click", function () { drawer(true); });
     close.addEventListener("click", function () { drawer(false); });
     root.addEventListener("keydown", function (e) { if (e.key === "Escape" && root.classList.contains("kb-browse--drawer")) drawer(false); });
-
-    // region values come as paths (province, city, county): their parents make the tree
-    var parentOf = {};
-    records.forEach(function (r) {
-      var path = r.facets.region;
-      for (var i = 1; i < path.length; i++) parentOf[path[i]] = path[i - 1];
-    });
 
     function toggle(key, v) {
       var sel = state.selected[key], at = sel.indexOf(v);
@@ -113,30 +127,75 @@
       return label;
     }
 
-    function tree(f, values, counts, parent) {
-      var ul = el("ul");
-      values.filter(function (v) { return (parentOf[v] || null) === parent; }).forEach(function (v) {
-        var li = el("li");
-        li.appendChild(option(f, v, counts));
-        var sub = tree(f, values, counts, v);
-        if (sub.childNodes.length) li.appendChild(sub);
-        ul.appendChild(li);
+    // region values come as paths (province, city, county): their parents make the tree
+    function tree(f, values, counts) {
+      var parentOf = {}, children = {};
+      records.forEach(function (r) {
+        var path = r.facets.region;
+        for (var i = 1; i < path.length; i++) parentOf[path[i]] = path[i - 1];
       });
-      return ul;
+      values.forEach(function (v) { var p = parentOf[v] || ""; (children[p] = children[p] || []).push(v); });
+      function level(parent) {
+        var ul = el("ul");
+        (children[parent] || []).forEach(function (v) {
+          var li = el("li");
+          li.appendChild(option(f, v, counts));
+          if (children[v]) li.appendChild(level(v));
+          ul.appendChild(li);
+        });
+        return ul;
+      }
+      return level("");
+    }
+
+    // One pass over the records: a record that fails no facet counts everywhere; one that fails
+    // exactly one facet counts only in that facet (where the reader may still widen the choice).
+    function tally() {
+      var wanted = facets.map(function (f) {
+        var set = null;
+        state.selected[f.key].forEach(function (v) { (set = set || {})[v] = true; });
+        return set;
+      });
+      var words = state.q.toLowerCase().split(/\s+/).filter(Boolean);
+      var counts = facets.map(function () { return {}; }), shown = [];
+      records.forEach(function (r) {
+        if (words.length && !words.every(function (w) { return r.hay.indexOf(w) !== -1; })) return;
+        var miss = -1;
+        for (var k = 0; k < facets.length; k++) {
+          if (!wanted[k]) continue;
+          var have = r.facets[facets[k].key], hit = false;
+          for (var i = 0; i < have.length && !hit; i++) hit = wanted[k][have[i]] === true;
+          if (!hit) { if (miss !== -1) return; miss = k; }
+        }
+        if (miss === -1) shown.push(r);
+        for (k = 0; k < facets.length; k++) {
+          if (miss !== -1 && miss !== k) continue;
+          var vs = r.facets[facets[k].key], c = counts[k];
+          for (i = 0; i < vs.length; i++) c[vs[i]] = (c[vs[i]] || 0) + 1;
+        }
+      });
+      // until every piece is in, a facet's counts come from the whole catalogue when nothing else narrows them
+      if (records.length < data.total && !words.length) {
+        facets.forEach(function (f, k) {
+          var others = facets.some(function (g, j) { return j !== k && wanted[j]; });
+          if (others) return;
+          counts[k] = {};
+          f.values.forEach(function (v, i) { counts[k][v] = f.counts[i]; });
+        });
+      }
+      return { counts: counts, shown: shown };
     }
 
     function render() {
+      var focused = document.activeElement && boxes.contains(document.activeElement) ? document.activeElement : null;
+      var refocus = focused && [focused.closest("[data-facet]").getAttribute("data-facet"), focused.value];
       search.value = state.q;
       sort.value = state.sort;
       boxes.textContent = "";
       chips.textContent = "";
-      var active = 0;
-      facets.forEach(function (f) {
-        var counts = {};
-        records.forEach(function (r) {
-          if (!matches(r, state, facets, f.key)) return;
-          r.facets[f.key].forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
-        });
+      var active = 0, result = tally();
+      facets.forEach(function (f, k) {
+        var counts = result.counts[k];
         state.selected[f.key].forEach(function (v) {
           counts[v] = counts[v] || 0;
           active++;
@@ -146,19 +205,27 @@
         });
         var values = Object.keys(counts).sort(f.key === "year"
           ? function (a, b) { return b.localeCompare(a); }  // newest first; 未注明 sorts last
-          : function (a, b) { return counts[b] - counts[a] || name(f.key, a).localeCompare(name(f.key, b), "zh"); });
+          : function (a, b) { return counts[b] - counts[a] || collator.compare(name(f.key, a), name(f.key, b)); });
         var box = el("fieldset", { class: "kb-browse__facet", "data-facet": f.key });
         box.appendChild(el("legend", {}, f.label));
-        if (f.key === "region") box.appendChild(tree(f, values, counts, null));
+        if (f.key === "region") box.appendChild(tree(f, values, counts));
         else values.forEach(function (v) { box.appendChild(option(f, v, counts)); });
         boxes.appendChild(box);
       });
+      if (refocus) {
+        var again = boxes.querySelector('[data-facet="' + refocus[0] + '"] input[value="' + CSS.escape(refocus[1]) + '"]');
+        if (again) again.focus();
+      }
       open.textContent = active ? "筛选（" + active + "）" : "筛选";
-      var shown = records.filter(function (r) { return matches(r, state, facets, null); });
+      var shown = result.shown;
+      if (state.sort !== "added") rankTitles();
       shown.sort(SORTS[state.sort] || SORTS.added);
-      count.textContent = "共 " + shown.length + " 条记录";
+      var loading = records.length < data.total;
+      root.setAttribute("aria-busy", loading && !failed ? "true" : "false");
+      count.textContent = "共 " + shown.length + " 条记录" +
+        (failed ? "（部分数据未能载入，请刷新页面）" : loading ? "（正在载入 " + records.length + "/" + data.total + "）" : "");
       list.textContent = "";
-      shown.forEach(function (r) {
+      shown.slice(0, limit).forEach(function (r) {
         var item = el("li", { class: "kb-browse__item", "data-id": r.id });
         var link = el("a", { href: r.url }, r.title);
         item.appendChild(link);
@@ -167,9 +234,11 @@
         item.appendChild(el("p", {}, r.summary));
         list.appendChild(item);
       });
+      more.hidden = shown.length <= limit;
+      more.textContent = "显示更多（还有 " + (shown.length - limit) + " 条）";
     }
 
-    function update() { writeState(state, facets); render(); }
+    function update() { limit = PAGE; writeState(state, facets); render(); }
 
     search.addEventListener("input", function () { state.q = search.value.trim(); update(); });
     sort.addEventListener("change", function () { state.sort = sort.value; update(); });
@@ -178,13 +247,43 @@
       state.q = "";
       update();
     });
-    window.addEventListener("hashchange", function () { state = readState(facets); render(); });
+    more.addEventListener("click", function () { limit += PAGE; render(); });
+    window.addEventListener("hashchange", function () { state = readState(facets); limit = PAGE; render(); });
     render();
+    return { render: render };
+  }
+
+  window.kbBrowse = function (n, piece) {
+    if (n === 0) {
+      data = piece;
+      data.facets.forEach(function (f) {
+        labels[f.key] = {};
+        f.values.forEach(function (v, i) { labels[f.key][v] = f.names[i]; });
+      });
+    }
+    if (!data) return;
+    piece.rows.forEach(function (row) { records.push(decode(row)); });
+    ranked = false;
+    var root = document.getElementById("kb-browse");
+    if (!view && root) view = start(root);
+    else if (view) view.render();
+  };
+
+  // one piece after another, in order: rows keep the default order, and the page stays responsive
+  function load(n) {
+    var tag = document.createElement("script");
+    tag.src = base + n + ".js";
+    tag.onload = function () { if (data && n + 1 < data.pieces) load(n + 1); };
+    tag.onerror = function () {
+      failed = true;
+      if (view) view.render();
+      else document.getElementById("kb-browse").textContent = "筛选数据未能载入，请刷新页面。";
+    };
+    document.head.appendChild(tag);
   }
 
   function boot() {
-    var root = document.getElementById("kb-browse");
-    if (root && window.KB_BROWSE) start(root, window.KB_BROWSE);
+    if (document.getElementById("kb-browse")) load(0);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
   else boot();

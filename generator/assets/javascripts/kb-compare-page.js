@@ -1,10 +1,41 @@
 /* The compare page: the records named in ?ids=… (or, without it, the reader's selection) side by
-   side. Data comes from kb-compare-data.js (window.KB_COMPARE), so it works from file://. */
+   side. kb-compare-data.js (window.KB_COMPARE) says how many pieces the records are in; the page adds
+   only the pieces holding the records it shows, kb-compare-data/<n>.js, each calling kbCompare(n,
+   records) (generator/compare.py): <script> elements, not fetch, so it works from file://. */
 (function () {
   "use strict";
   var data = window.KB_COMPARE;
   var root = document.getElementById("kb-compare");
-  if (!data || !root) return;
+  var script = document.currentScript;
+  if (!data || !root || !script) return;
+  var base = script.src.replace(/kb-compare-page\.js(\?.*)?$/, "kb-compare-data/");
+  var records = {};  // id -> record, from the pieces loaded so far
+  var SLUG = /^[a-z0-9][a-z0-9-]*$/;
+
+  // FNV-1a (32 bits) of the id modulo the number of pieces, as generator/compare.py computes it
+  // (ids are ASCII slugs: a character is a byte)
+  function pieceOf(id) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+    return h % data.pieces;
+  }
+  window.kbCompare = function (n, piece) {
+    Object.keys(piece).forEach(function (id) { records[id] = piece[id]; });
+  };
+  // the pieces holding `ids`, then `done`; a piece that fails to load leaves its records out
+  function fetchRecords(ids, done) {
+    var wanted = {};
+    ids.forEach(function (id) { if (SLUG.test(id) && !records[id]) wanted[pieceOf(id)] = true; });
+    var pending = Object.keys(wanted);
+    if (!pending.length) { done(); return; }
+    var left = pending.length;
+    pending.forEach(function (n) {
+      var tag = document.createElement("script");
+      tag.src = base + n + ".js";
+      tag.onload = tag.onerror = function () { if (--left === 0) done(); };
+      document.head.appendChild(tag);
+    });
+  }
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -15,7 +46,7 @@
   function fromAddress() {
     var m = /[?&]ids=([^&#]*)/.exec(location.search);
     if (!m) return null;
-    return decodeURIComponent(m[1]).split(",").filter(function (id) { return data.records[id]; }).slice(0, data.max);
+    return decodeURIComponent(m[1]).split(",").filter(Boolean).slice(0, data.max);
   }
   function keep(ids) {
     try { localStorage.setItem("kb-compare", JSON.stringify(ids)); } catch (e) { /* this page only */ }
@@ -91,7 +122,7 @@
     var tr = el("tr");
     tr.appendChild(el("th", null, "记录"));
     ids.forEach(function (id) {
-      var r = data.records[id];
+      var r = records[id];
       var th = el("th");
       th.setAttribute("scope", "col");
       th.setAttribute("data-id", id);
@@ -120,7 +151,7 @@
       line.appendChild(th);
       ids.forEach(function (id) {
         var td = el("td");
-        td.appendChild(row[1](data.records[id]));
+        td.appendChild(row[1](records[id]));
         line.appendChild(td);
       });
       body.appendChild(line);
@@ -135,12 +166,11 @@
   sheet.href = "../assets/kb-landscape.css";
   document.head.appendChild(sheet);
 
-  var ids = fromAddress();
-  if (ids) {
-    keep(ids);
-  } else {
-    ids = stored().filter(function (id) { return data.records[id]; }).slice(0, data.max);
-    if (ids.length) history.replaceState(null, "", "?ids=" + ids.join(","));
-  }
-  render(ids);
+  var asked = fromAddress(), chosen = asked || (Array.isArray(stored()) ? stored() : []).slice(0, data.max);
+  fetchRecords(chosen, function () {
+    var ids = chosen.filter(function (id) { return records[id]; });
+    if (asked) keep(ids);
+    else if (ids.length) history.replaceState(null, "", "?ids=" + ids.join(","));
+    render(ids);
+  });
 })();

@@ -10,11 +10,13 @@ none of which grows with the catalogue: the first holds the facets (each value o
 and its count over the whole catalogue) and the first rows in the default order (newest first), so
 the page shows results at once; the others hold the following rows, `BROWSE_PER_PIECE` each, and
 arrive while the reader already filters. A row names its facet values by their position in the
-facet's list of values (small integers), not by id.
+facet's list of values (small integers), not by id. Every piece carries the same `build` digest:
+the page stops at a piece from another build (a site published while it was loading).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from typing import Callable
@@ -148,9 +150,18 @@ def browse_files(data: dict, folder: str, per_piece: int | None = None) -> dict[
         facets.append({**f, "values": ids, "names": [data["labels"][f["key"]][v] for v in ids],
                        "counts": [counts[v] for v in ids]})
     index = [{v: i for i, v in enumerate(f["values"])} for f in facets]
+    # the region tree, for the page to draw before the rows arrive: each region's parent (-1: none)
+    region = next(k for k, f in enumerate(facets) if f["key"] == RegionFacet.key)
+    parents = [-1] * len(facets[region]["values"])
+    for r in records:
+        path = [index[region][v] for v in r["facets"][RegionFacet.key]]
+        for above, below in zip(path, path[1:]):
+            parents[below] = above
+    facets[region]["parents"] = parents
     rows = [[r["id"], r["title"], r["summary"], r["url"],
              [[index[k][v] for v in r["facets"][f["key"]]] for k, f in enumerate(facets)]] for r in records]
     chunks = [rows[i:i + per_piece] for i in range(0, len(rows), per_piece)] or [[]]
     head = {"facets": facets, "total": len(rows), "pieces": len(chunks)}
-    return {f"{folder}/{n}.js": data_script("kbBrowse", n, {**(head if n == 0 else {}), "rows": chunk}).encode("utf-8")
-            for n, chunk in enumerate(chunks)}
+    build = hashlib.sha256(json.dumps([head, rows], ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()[:12]
+    return {f"{folder}/{n}.js": data_script("kbBrowse", n, {**(head if n == 0 else {}), "build": build, "rows": chunk})
+            .encode("utf-8") for n, chunk in enumerate(chunks)}

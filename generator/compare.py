@@ -4,7 +4,7 @@ the browse data), so comparing works offline and from file://.
 The page loads only the pieces that hold the records it compares: a record's piece is the FNV-1a
 hash of its id modulo the number of pieces (kb-compare-page.js computes the same), about
 `COMPARE_PER_PIECE` records each, so no file grows with the catalogue and no id index is needed.
-`kb-compare-data.js` says how many pieces there are.
+`head.js` says how many pieces there are.
 
 The selection itself is the reader's: kb-compare.js keeps it in the address (`?ids=a,b,c`) and in
 localStorage, so it survives navigation and can be shared.
@@ -68,12 +68,12 @@ def piece_of(record_id: str, pieces: int) -> int:
 
 
 def compare_files(data: dict, folder: str, per_piece: int | None = None) -> dict[str, bytes]:
-    """`folder`.js (how many pieces) and `folder`/<n>.js (calling `kbCompare(n, {id: record})`)."""
+    """`folder`/head.js (how many pieces) and `folder`/<n>.js (calling `kbCompare(n, {id: record})`)."""
     pieces = max(1, math.ceil(len(data["records"]) / (per_piece or COMPARE_PER_PIECE)))
     split: list[dict] = [{} for _ in range(pieces)]
     for rid, record in data["records"].items():
         split[piece_of(rid, pieces)][rid] = record
     head = json.dumps({"max": data["max"], "pieces": pieces}, sort_keys=True)
-    files = {f"{folder}.js": f"window.KB_COMPARE = {head};\n"}
+    files = {f"{folder}/head.js": f"kbCompareHead({head});\n"}
     files.update({f"{folder}/{n}.js": data_script("kbCompare", n, piece) for n, piece in enumerate(split)})
     return {path: text.encode("utf-8") for path, text in files.items()}

@@ -17,8 +17,10 @@ DOWNLOADS = "downloads/catalog"  # + .json / .csv / .xlsx
 DOWNLOADS_PAGE = "downloads/index.md"  # the downloads page: every file with its size, record count and date
 BROWSE_PAGE = "browse/index.md"  # a folder of its own, so its scripts sit at ../assets/ in every URL style
 COMPARE_PAGE = "compare/index.md"  # a folder of its own, like the browse page
-COMPARE_DATA = "assets/javascripts/kb-compare-data"  # .js (how many pieces) and a folder of pieces
-BROWSE_DATA = "assets/javascripts/kb-browse-data"  # a folder of pieces, <n>.js
+# The data of those two pages, in pieces (generator/browse.py, compare.py): beside the pages, not
+# under assets/, which browsers may keep for an hour (deploy/nginx.conf): pieces must not mix builds.
+COMPARE_DATA = "compare/data"
+BROWSE_DATA = "browse/data"
 KINDS_PAGE = "kinds/index.md"  # the 类型 section's own page, so all three kinds show under it in the menu
 STATUS_PAGE = "status.md"  # editors' view: records by completeness
 

@@ -61,7 +61,7 @@ def test_browse_pieces_hold_every_row_once_in_order_with_facet_codes(fixture_cat
 def test_compare_pieces_split_records_by_the_hash_of_their_id(fixture_catalog):
     data = compare_data(fixture_catalog, url_of=Catalog.url_of)
     files = compare_files(data, "c", per_piece=2)
-    head = json.loads(files["c.js"].decode("utf-8").removeprefix("window.KB_COMPARE = ").rstrip(";\n"))
+    head = json.loads(re.fullmatch(r"kbCompareHead\((.*)\);\n", files["c/head.js"].decode("utf-8")).group(1))
     assert head == {"max": 4, "pieces": -(-len(data["records"]) // 2)}
     seen = {}
     for n in range(head["pieces"]):
@@ -126,4 +126,142 @@ def test_filters_combine_count_and_survive_a_reload(served_site, recorded_page, 
     page.locator(".kb-browse__item a").first.click()
     page.wait_for_selector("article h1")
     assert page.url.startswith(served_site) and "/browse/" not in page.url
+    recorder.assert_clean()
+
+
+# --- data in pieces, in the browser (issue 14) --------------------------------------------------
+
+BROWSE_PIECE, COMPARE_PIECE = 4, 3  # small pieces, so even the test catalogue needs several
+
+
+@pytest.fixture(scope="module")
+def pieced(kb_project, tmp_path_factory):
+    """The test catalogue built with small pieces: served by nginx under /kb/, and as the offline
+    zip (unzipped). Yields (base URL, offline folder)."""
+    import zipfile
+
+    from click.testing import CliRunner
+
+    from generator.cli import main
+    from harness import PREFIX, build, project_copy, serve_site
+
+    root = tmp_path_factory.mktemp("pieced")
+    config = project_copy(root / "project", kb_project.parent / "catalog")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("generator.browse.BROWSE_PER_PIECE", BROWSE_PIECE)
+        patch.setattr("generator.compare.COMPARE_PER_PIECE", COMPARE_PIECE)
+        site = build(config, root / "site", base_url=PREFIX)
+        result = CliRunner().invoke(main, ["build", "--offline", "-f", str(config), "--dist-dir", str(root / "dist")])
+        assert result.exit_code == 0, result.output
+    [bundle] = (root / "dist").glob("*.zip")
+    with zipfile.ZipFile(bundle) as zf:
+        zf.extractall(root / "unzipped")
+    with serve_site(site, root / "nginx") as base_url:
+        yield base_url, root / "unzipped" / bundle.stem
+
+
+def expected_ids(catalog, selected: dict[str, list[str]], q: str = "") -> list[str]:
+    """The browse filter on the Python side: any value within a facet, every facet, every word."""
+    out = []
+    for r in browse_data(catalog, url_of=Catalog.url_of)["records"]:
+        if any(values and not set(values) & set(r["facets"][key]) for key, values in selected.items()):
+            continue
+        hay = " ".join([r["title"], r["summary"], r["region"], *r["facets"]["tag"]]).lower()
+        if all(w in hay for w in q.lower().split()):
+            out.append(r["id"])
+    return out
+
+
+def all_shown(page) -> list[str]:
+    for _ in range(100):
+        if not page.locator(".kb-browse__more").is_visible():
+            return shown_ids(page)
+        page.locator(".kb-browse__more").click()
+    raise AssertionError("显示更多 never ends")
+
+
+def loaded(page) -> None:
+    page.wait_for_selector('#kb-browse[aria-busy="false"]')
+
+
+def test_browse_shows_first_results_before_the_rest_arrives_then_filters_like_python(pieced, recorded_page, catalog):
+    base_url, _ = pieced
+    page, recorder = recorded_page
+    held, released = [], []  # pieces after the first wait until the test releases them
+    page.route(re.compile(r".*/browse/data/[1-9]\d*\.js$"),
+               lambda route: route.fallback() if released else held.append(route))
+    page.goto(base_url + "browse/", wait_until="domcontentloaded")  # "load" waits for every piece
+    page.wait_for_selector(".kb-browse__item")
+    total = len(catalog.records)
+    newest = expected_ids(catalog, {})
+    assert shown_ids(page) == newest[:BROWSE_PIECE], "the first piece: the newest records, shown at once"
+    assert f"正在载入 {BROWSE_PIECE}/{total}" in page.locator(".kb-browse__count").inner_text()
+    assert page.locator("#kb-browse").get_attribute("aria-busy") == "true"
+    # the facets already count the whole catalogue
+    model = catalog.models[0]
+    label = page.locator('[data-facet="model"] label', has=page.locator(f'input[value="{model.id}"]'))
+    assert f"（{len(catalog.records_of_model(model.id))}）" in label.inner_text()
+    released.append(True)
+    for route in held:
+        route.fallback()
+    loaded(page)
+    assert all_shown(page) == newest and page.locator(".kb-browse__count").inner_text() == f"共 {total} 条记录"
+    pieces = {u for u in recorder.requests if "/browse/data/" in u}
+    assert len(pieces) == -(-total // BROWSE_PIECE) > 2
+
+    kind, year = "practice", str(catalog.records[0].year or "未注明")
+    page.locator(f'[data-facet="model"] input[value="{model.id}"]').check()
+    page.locator(f'[data-facet="kind"] input[value="{kind}"]').check()
+    want = {"model": [model.id], "kind": [kind]}
+    assert sorted(all_shown(page)) == sorted(expected_ids(catalog, want))
+    page.locator(f'[data-facet="year"] input[value="{year}"]').check()
+    want["year"] = [year]
+    assert sorted(all_shown(page)) == sorted(expected_ids(catalog, want))
+    page.locator(".kb-browse__reset").click()
+    word = catalog.records[-1].title[:4]
+    page.locator(".kb-browse__q").fill(word)
+    assert all_shown(page) == expected_ids(catalog, {}, word)
+    # a reload with the filters in the address filters what arrives
+    page.locator(".kb-browse__q").fill("")
+    page.locator(f'[data-facet="kind"] input[value="{kind}"]').check()
+    page.reload()
+    loaded(page)
+    assert all_shown(page) == expected_ids(catalog, {"kind": [kind]})
+    assert not [u for u in recorder.requests if "/compare/data/" in u]
+    recorder.assert_clean()
+
+
+def test_compare_loads_only_the_pieces_of_the_selected_records(pieced, recorded_page, catalog):
+    base_url, _ = pieced
+    page, recorder = recorded_page
+    model = catalog.models[0]
+    page.goto(base_url + f"models/{model.id}/")
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in recorder.requests if "/data/" in u], "list pages load no browse or compare data"
+    ids = [catalog.records[0].id, catalog.records[-1].id, catalog.records[len(catalog.records) // 2].id]
+    page.goto(base_url + "compare/?ids=" + ",".join(ids + ["no-such-record"]))
+    page.wait_for_selector(".kb-compare__table")
+    page.wait_for_load_state("networkidle")
+    heads = page.eval_on_selector_all(".kb-compare__table thead th[data-id]", "t => t.map(x => x.dataset.id)")
+    assert heads == ids
+    assert catalog.records[-1].summary in page.locator(".kb-compare__table").inner_text()
+    pieces = -(-len(catalog.records) // COMPARE_PIECE)
+    asked = {u.rsplit("/", 1)[1] for u in recorder.requests if "/compare/data/" in u}
+    assert asked == {"head.js"} | {f"{piece_of(i, pieces)}.js" for i in ids + ["no-such-record"]}
+    assert len(asked) < pieces
+    recorder.assert_clean()
+
+
+def test_browse_and_compare_in_pieces_from_the_offline_zip(pieced, recorded_page, catalog):
+    _, offline = pieced
+    page, recorder = recorded_page
+    page.goto((offline / "browse" / "index.html").as_uri())
+    loaded(page)
+    assert all_shown(page) == expected_ids(catalog, {})
+    page.locator('[data-facet="kind"] input[value="policy"]').check()
+    assert all_shown(page) == expected_ids(catalog, {"kind": ["policy"]})
+    ids = [r.id for r in catalog.records[:2]]
+    page.goto((offline / "compare" / "index.html").as_uri() + "?ids=" + ",".join(ids))
+    page.wait_for_selector(".kb-compare__table")
+    assert page.eval_on_selector_all(".kb-compare__table thead th[data-id]", "t => t.map(x => x.dataset.id)") == ids
     recorder.assert_clean()

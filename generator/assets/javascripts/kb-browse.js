@@ -1,5 +1,5 @@
 /* 筛选浏览:按治理模式、类型、地区、层级、年份和标签组合筛选。
-   Data comes in pieces, kb-browse-data/<n>.js, each calling kbBrowse(n, piece) (generator/browse.py):
+   Data comes in pieces, browse/data/<n>.js, each calling kbBrowse(n, piece) (generator/browse.py):
    added as <script> elements, not fetched, so this works offline and from file://. Piece 0 holds the
    facets and the newest records, so results show at once; the rest arrive one after another while
    the reader already filters (counts and results follow as they arrive).
@@ -8,7 +8,7 @@
   "use strict";
 
   var script = document.currentScript;
-  var base = (script ? script.src.replace(/kb-browse\.js(\?.*)?$/, "") : "../assets/javascripts/") + "kb-browse-data/";
+  var base = (script ? script.src.replace(/assets\/javascripts\/kb-browse\.js(\?.*)?$/, "") : "../") + "browse/data/";
   var PAGE = 50;  // results shown at once; 显示更多 shows as many again
   var collator = window.Intl && Intl.Collator ? new Intl.Collator("zh") : { compare: function (a, b) { return a.localeCompare(b, "zh"); } };
 
@@ -46,17 +46,19 @@
     history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
   }
 
-  // A row is [id, title, summary, url, [[value index, …] per facet]]; the rest is read back from the facets.
+  // A row is [id, title, summary, url, [[value index, …] per facet]]; the rest is read back from the
+  // facets. Filters work on the indexes (`codes`), the page shows the ids' labels.
   function decode(row) {
     var facets = {};
     data.facets.forEach(function (f, k) {
       facets[f.key] = row[4][k].map(function (i) { return f.values[i]; });
     });
-    var region = facets.region.length ? labels.region[facets.region[facets.region.length - 1]] : "";
+    var path = facets.region;
+    var region = path.length ? labels.region[path[path.length - 1]] : "";
     var year = parseInt(facets.year[0], 10) || null;
     return {
-      n: records.length, id: row[0], title: row[1], summary: row[2], url: row[3], facets: facets, region: region, year: year,
-      hay: [row[1], row[2], region].concat(facets.tag || []).join(" ").toLowerCase()
+      n: records.length, id: row[0], title: row[1], summary: row[2], url: row[3], facets: facets, codes: row[4],
+      region: region, year: year, hay: [row[1], row[2], region].concat(facets.tag || []).join(" ").toLowerCase()
     };
   }
 
@@ -116,82 +118,87 @@
       update();
     }
 
-    function option(f, v, counts) {
-      var label = el("label");
-      var input = el("input", { type: "checkbox", value: v });
-      input.checked = state.selected[f.key].indexOf(v) !== -1;
-      input.addEventListener("change", function () { toggle(f.key, v); });
-      label.appendChild(input);
-      label.appendChild(document.createTextNode(" " + name(f.key, v) + " "));
-      label.appendChild(el("span", { class: "kb-browse__n" }, "（" + counts[v] + "）"));
-      return label;
-    }
-
-    // region values come as paths (province, city, county): their parents make the tree
-    function tree(f, values, counts) {
-      var parentOf = {}, children = {};
-      records.forEach(function (r) {
-        var path = r.facets.region;
-        for (var i = 1; i < path.length; i++) parentOf[path[i]] = path[i - 1];
+    // Every facet value's checkbox is made once, in a fixed order (most records in the whole
+    // catalogue first; years newest first; regions as a tree), and then only updated and hidden
+    // while it counts nothing: with hundreds of regions, making them anew on every click would cost
+    // more than the filtering itself, and a list that does not reorder is easier to work through.
+    var options = facets.map(function (f) {
+      var byName = f.values.map(function (v, i) { return i; }).sort(function (a, b) {
+        return f.key === "year" ? f.values[b].localeCompare(f.values[a])  // newest first; 未注明 sorts last
+          : f.counts[b] - f.counts[a] || collator.compare(f.names[a], f.names[b]);
       });
-      values.forEach(function (v) { var p = parentOf[v] || ""; (children[p] = children[p] || []).push(v); });
-      function level(parent) {
-        var ul = el("ul");
-        (children[parent] || []).forEach(function (v) {
-          var li = el("li");
-          li.appendChild(option(f, v, counts));
-          if (children[v]) li.appendChild(level(v));
-          ul.appendChild(li);
+      var box = el("fieldset", { class: "kb-browse__facet", "data-facet": f.key });
+      box.appendChild(el("legend", {}, f.label));
+      var made = f.values.map(function (v) {
+        var o = { value: v, label: el("label"), input: el("input", { type: "checkbox", value: v }), n: el("span", { class: "kb-browse__n" }) };
+        o.input.addEventListener("change", function () { toggle(f.key, v); });
+        o.label.appendChild(o.input);
+        o.label.appendChild(document.createTextNode(" " + name(f.key, v) + " "));
+        o.label.appendChild(o.n);
+        o.node = o.label;
+        return o;
+      });
+      if (f.parents) {  // region values come as paths (province, city, county): their parents make the tree
+        var lists = made.map(function () { return null; }), top = el("ul");
+        byName.forEach(function (i) {
+          var o = made[i], up = f.parents[i];
+          o.node = el("li");
+          o.node.appendChild(o.label);
+          if (up !== -1 && !lists[up]) lists[up] = el("ul");
+          (up === -1 ? top : lists[up]).appendChild(o.node);
         });
-        return ul;
+        made.forEach(function (o, i) { if (lists[i]) o.node.appendChild(lists[i]); });
+        box.appendChild(top);
+      } else {
+        byName.forEach(function (i) { box.appendChild(made[i].node); });
       }
-      return level("");
-    }
+      boxes.appendChild(box);
+      return made;
+    });
 
     // One pass over the records: a record that fails no facet counts everywhere; one that fails
     // exactly one facet counts only in that facet (where the reader may still widen the choice).
     function tally() {
-      var wanted = facets.map(function (f) {
-        var set = null;
-        state.selected[f.key].forEach(function (v) { (set = set || {})[v] = true; });
+      var wanted = facets.map(function (f) {  // value index -> 1 when selected; null: no choice made
+        if (!state.selected[f.key].length) return null;
+        var set = new Uint8Array(f.values.length);
+        f.values.forEach(function (v, i) { if (state.selected[f.key].indexOf(v) !== -1) set[i] = 1; });
         return set;
       });
       var words = state.q.toLowerCase().split(/\s+/).filter(Boolean);
-      var counts = facets.map(function () { return {}; }), shown = [];
-      records.forEach(function (r) {
-        if (words.length && !words.every(function (w) { return r.hay.indexOf(w) !== -1; })) return;
-        var miss = -1;
-        for (var k = 0; k < facets.length; k++) {
+      var tallies = facets.map(function (f) { return new Int32Array(f.values.length); }), shown = [];
+      for (var j = 0; j < records.length; j++) {
+        var r = records[j], codes = r.codes, miss = -1, k, i, ok = true;
+        for (i = 0; i < words.length && ok; i++) ok = r.hay.indexOf(words[i]) !== -1;
+        if (!ok) continue;
+        for (k = 0; k < facets.length && miss !== -2; k++) {
           if (!wanted[k]) continue;
-          var have = r.facets[facets[k].key], hit = false;
-          for (var i = 0; i < have.length && !hit; i++) hit = wanted[k][have[i]] === true;
-          if (!hit) { if (miss !== -1) return; miss = k; }
+          var have = codes[k], hit = false;
+          for (i = 0; i < have.length && !hit; i++) hit = wanted[k][have[i]] === 1;
+          if (!hit) miss = miss === -1 ? k : -2;
         }
+        if (miss === -2) continue;
         if (miss === -1) shown.push(r);
         for (k = 0; k < facets.length; k++) {
           if (miss !== -1 && miss !== k) continue;
-          var vs = r.facets[facets[k].key], c = counts[k];
-          for (i = 0; i < vs.length; i++) c[vs[i]] = (c[vs[i]] || 0) + 1;
+          var vs = codes[k], t = tallies[k];
+          for (i = 0; i < vs.length; i++) t[vs[i]]++;
         }
-      });
-      // until every piece is in, a facet's counts come from the whole catalogue when nothing else narrows them
-      if (records.length < data.total && !words.length) {
-        facets.forEach(function (f, k) {
-          var others = facets.some(function (g, j) { return j !== k && wanted[j]; });
-          if (others) return;
-          counts[k] = {};
-          f.values.forEach(function (v, i) { counts[k][v] = f.counts[i]; });
-        });
       }
+      // until every piece is in, a facet's counts come from the whole catalogue when nothing else narrows them
+      var partial = records.length < data.total && !words.length;
+      var counts = facets.map(function (f, k) {
+        var whole = partial && !facets.some(function (g, j) { return j !== k && wanted[j]; });
+        var out = {};
+        f.values.forEach(function (v, i) { var n = whole ? f.counts[i] : tallies[k][i]; if (n) out[v] = n; });
+        return out;
+      });
       return { counts: counts, shown: shown };
     }
 
     function render() {
-      var focused = document.activeElement && boxes.contains(document.activeElement) ? document.activeElement : null;
-      var refocus = focused && [focused.closest("[data-facet]").getAttribute("data-facet"), focused.value];
       search.value = state.q;
       sort.value = state.sort;
-      boxes.textContent = "";
       chips.textContent = "";
       var active = 0, result = tally();
       facets.forEach(function (f, k) {
@@ -203,19 +210,14 @@
           chip.addEventListener("click", function () { toggle(f.key, v); });
           chips.appendChild(chip);
         });
-        var values = Object.keys(counts).sort(f.key === "year"
-          ? function (a, b) { return b.localeCompare(a); }  // newest first; 未注明 sorts last
-          : function (a, b) { return counts[b] - counts[a] || collator.compare(name(f.key, a), name(f.key, b)); });
-        var box = el("fieldset", { class: "kb-browse__facet", "data-facet": f.key });
-        box.appendChild(el("legend", {}, f.label));
-        if (f.key === "region") box.appendChild(tree(f, values, counts));
-        else values.forEach(function (v) { box.appendChild(option(f, v, counts)); });
-        boxes.appendChild(box);
+        options[k].forEach(function (o) {
+          var n = counts[o.value], text = "（" + (n || 0) + "）";
+          o.input.checked = state.selected[f.key].indexOf(o.value) !== -1;
+          if (o.n.textContent !== text) o.n.textContent = text;
+          var display = n !== undefined ? "" : "none";
+          if (o.node.style.display !== display) o.node.style.display = display;
+        });
       });
-      if (refocus) {
-        var again = boxes.querySelector('[data-facet="' + refocus[0] + '"] input[value="' + CSS.escape(refocus[1]) + '"]');
-        if (again) again.focus();
-      }
       open.textContent = active ? "筛选（" + active + "）" : "筛选";
       var shown = result.shown;
       if (state.sort !== "added") rankTitles();
@@ -234,7 +236,7 @@
         item.appendChild(el("p", {}, r.summary));
         list.appendChild(item);
       });
-      more.hidden = shown.length <= limit;
+      more.style.display = shown.length > limit ? "" : "none";  // .md-button's display would beat [hidden]
       more.textContent = "显示更多（还有 " + (shown.length - limit) + " 条）";
     }
 
@@ -261,8 +263,9 @@
         f.values.forEach(function (v, i) { labels[f.key][v] = f.names[i]; });
       });
     }
-    if (!data) return;
-    piece.rows.forEach(function (row) { records.push(decode(row)); });
+    if (!data || failed) return;
+    if (piece.build !== data.build) failed = true;  // published anew while loading: the reader reloads
+    else piece.rows.forEach(function (row) { records.push(decode(row)); });
     ranked = false;
     var root = document.getElementById("kb-browse");
     if (!view && root) view = start(root);
@@ -273,7 +276,7 @@
   function load(n) {
     var tag = document.createElement("script");
     tag.src = base + n + ".js";
-    tag.onload = function () { if (data && n + 1 < data.pieces) load(n + 1); };
+    tag.onload = function () { if (data && !failed && n + 1 < data.pieces) load(n + 1); };
     tag.onerror = function () {
       failed = true;
       if (view) view.render();

@@ -1,14 +1,14 @@
 /* The compare page: the records named in ?ids=… (or, without it, the reader's selection) side by
-   side. kb-compare-data.js (window.KB_COMPARE) says how many pieces the records are in; the page adds
-   only the pieces holding the records it shows, kb-compare-data/<n>.js, each calling kbCompare(n,
+   side. compare/data/head.js (kbCompareHead) says how many pieces the records are in; the page adds
+   only the pieces holding the records it shows, compare/data/<n>.js, each calling kbCompare(n,
    records) (generator/compare.py): <script> elements, not fetch, so it works from file://. */
 (function () {
   "use strict";
-  var data = window.KB_COMPARE;
+  var data = null;  // {max, pieces}, from head.js
   var root = document.getElementById("kb-compare");
   var script = document.currentScript;
-  if (!data || !root || !script) return;
-  var base = script.src.replace(/kb-compare-page\.js(\?.*)?$/, "kb-compare-data/");
+  if (!root || !script) return;
+  var base = script.src.replace(/assets\/javascripts\/kb-compare-page\.js(\?.*)?$/, "compare/data/");
   var records = {};  // id -> record, from the pieces loaded so far
   var SLUG = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -22,19 +22,19 @@
   window.kbCompare = function (n, piece) {
     Object.keys(piece).forEach(function (id) { records[id] = piece[id]; });
   };
+  function add(name, done) {
+    var tag = document.createElement("script");
+    tag.src = base + name + ".js";
+    tag.onload = tag.onerror = done;
+    document.head.appendChild(tag);
+  }
   // the pieces holding `ids`, then `done`; a piece that fails to load leaves its records out
   function fetchRecords(ids, done) {
     var wanted = {};
     ids.forEach(function (id) { if (SLUG.test(id) && !records[id]) wanted[pieceOf(id)] = true; });
-    var pending = Object.keys(wanted);
-    if (!pending.length) { done(); return; }
-    var left = pending.length;
-    pending.forEach(function (n) {
-      var tag = document.createElement("script");
-      tag.src = base + n + ".js";
-      tag.onload = tag.onerror = function () { if (--left === 0) done(); };
-      document.head.appendChild(tag);
-    });
+    var pending = Object.keys(wanted), left = pending.length;
+    if (!left) done();
+    pending.forEach(function (n) { add(n, function () { if (--left === 0) done(); }); });
   }
 
   function el(tag, cls, text) {
@@ -166,11 +166,15 @@
   sheet.href = "../assets/kb-landscape.css";
   document.head.appendChild(sheet);
 
-  var asked = fromAddress(), chosen = asked || (Array.isArray(stored()) ? stored() : []).slice(0, data.max);
-  fetchRecords(chosen, function () {
-    var ids = chosen.filter(function (id) { return records[id]; });
-    if (asked) keep(ids);
-    else if (ids.length) history.replaceState(null, "", "?ids=" + ids.join(","));
-    render(ids);
+  window.kbCompareHead = function (head) { data = head; };
+  add("head", function () {
+    if (!data) { root.textContent = "对比数据未能载入，请刷新页面。"; return; }
+    var asked = fromAddress(), chosen = asked || (Array.isArray(stored()) ? stored() : []).slice(0, data.max);
+    fetchRecords(chosen, function () {
+      var ids = chosen.filter(function (id) { return records[id]; });
+      if (asked) keep(ids);
+      else if (ids.length) history.replaceState(null, "", "?ids=" + ids.join(","));
+      render(ids);
+    });
   });
 })();

@@ -5,9 +5,10 @@ beside them in `labels`: two regions with the same name stay apart, and renaming
 break a shared browse address (the address holds the id).
 
 The data ships as .js files that the page adds as <script> elements (not fetched: `fetch` fails on
-file://), so the browse page filters offline and from the zip opened from disk. It comes in pieces,
-none of which grows with the catalogue: the first holds the facets (each value once, with its label
-and its count over the whole catalogue) and the first rows in the default order (newest first), so
+file://), so the browse page filters offline and from the zip opened from disk. It comes in pieces
+of at most `BROWSE_PER_PIECE` rows, so no file grows with the number of records: the first also
+holds the facets (each value once, with its label and its count over the whole catalogue: as many
+as there are regions and tags) and the first rows in the default order (newest first), so
 the page shows results at once; the others hold the following rows, `BROWSE_PER_PIECE` each, and
 arrive while the reader already filters. A row names its facet values by their position in the
 facet's list of values (small integers), not by id. Every piece carries the same `build` digest:
@@ -25,7 +26,7 @@ from .catalog import Catalog
 from .schema import KIND_NAMES, RecordBase
 
 UNKNOWN_YEAR = "未注明"
-BROWSE_PER_PIECE = 500  # rows per piece: ~65 KB raw, ~10 KB gzipped on the synthetic catalogue
+BROWSE_PER_PIECE = 500  # rows per piece: ~200 KB raw, ~30 KB gzipped on the synthetic catalogue
 
 
 class Facet:

@@ -23,7 +23,7 @@ from .catalog import Catalog
 from .schema import KIND_NAMES, RecordBase
 
 MAX_COMPARE = 4
-COMPARE_PER_PIECE = 16  # records per piece on average: ~30 KB raw on the synthetic catalogue
+COMPARE_PER_PIECE = 16  # records per piece on average: ~27 KB raw, ~4.5 KB gzipped (synthetic catalogue)
 
 
 def _figures(record: RecordBase) -> list[dict]:

@@ -3,6 +3,7 @@ compare data in pieces (issue 14), over nginx under /kb/ and from the offline zi
 
 import json
 import re
+import sys
 from urllib.parse import unquote
 
 import pytest
@@ -12,7 +13,7 @@ from generator.check import check_catalog
 from generator.catalog import Catalog
 from generator.compare import compare_data, compare_files, piece_of
 
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -131,13 +132,22 @@ def test_filters_combine_count_and_survive_a_reload(served_site, recorded_page, 
 
 # --- data in pieces, in the browser (issue 14) --------------------------------------------------
 
-BROWSE_PIECE, COMPARE_PIECE = 4, 3  # small pieces, so even the test catalogue needs several
+BROWSE_PIECE, COMPARE_PIECE = 16, 4  # small pieces, so a small catalogue needs several
+PIECED_RECORDS = 90  # more than the page shows at once (50)
 
 
 @pytest.fixture(scope="module")
-def pieced(kb_project, tmp_path_factory):
-    """The test catalogue built with small pieces: served by nginx under /kb/, and as the offline
-    zip (unzipped). Yields (base URL, offline folder)."""
+def pieced_catalog(tmp_path_factory):
+    sys.path.insert(0, str(ROOT / "bench"))
+    import synth
+
+    return synth.generate(tmp_path_factory.mktemp("pieced-catalog") / "catalog", PIECED_RECORDS)
+
+
+@pytest.fixture(scope="module")
+def pieced(pieced_catalog, tmp_path_factory):
+    """A synthetic catalogue built with small pieces: served by nginx under /kb/, and as the offline
+    zip (unzipped). Yields (base URL, offline folder, catalogue)."""
     import zipfile
 
     from click.testing import CliRunner
@@ -146,7 +156,7 @@ def pieced(kb_project, tmp_path_factory):
     from harness import PREFIX, build, project_copy, serve_site
 
     root = tmp_path_factory.mktemp("pieced")
-    config = project_copy(root / "project", kb_project.parent / "catalog")
+    config = project_copy(root / "project", pieced_catalog)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("generator.browse.BROWSE_PER_PIECE", BROWSE_PIECE)
         patch.setattr("generator.compare.COMPARE_PER_PIECE", COMPARE_PIECE)
@@ -157,7 +167,7 @@ def pieced(kb_project, tmp_path_factory):
     with zipfile.ZipFile(bundle) as zf:
         zf.extractall(root / "unzipped")
     with serve_site(site, root / "nginx") as base_url:
-        yield base_url, root / "unzipped" / bundle.stem
+        yield base_url, root / "unzipped" / bundle.stem, check_catalog(pieced_catalog).catalog
 
 
 def expected_ids(catalog, selected: dict[str, list[str]], q: str = "") -> list[str]:
@@ -184,8 +194,8 @@ def loaded(page) -> None:
     page.wait_for_selector('#kb-browse[aria-busy="false"]')
 
 
-def test_browse_shows_first_results_before_the_rest_arrives_then_filters_like_python(pieced, recorded_page, catalog):
-    base_url, _ = pieced
+def test_browse_shows_first_results_before_the_rest_arrives_then_filters_like_python(pieced, recorded_page):
+    base_url, _, catalog = pieced
     page, recorder = recorded_page
     held, released = [], []  # pieces after the first wait until the test releases them
     page.route(re.compile(r".*/browse/data/[1-9]\d*\.js$"),
@@ -205,15 +215,22 @@ def test_browse_shows_first_results_before_the_rest_arrives_then_filters_like_py
     for route in held:
         route.fallback()
     loaded(page)
+    assert len(shown_ids(page)) == 50, "50 at a time"
+    assert page.locator(".kb-browse__more").inner_text() == f"显示更多（还有 {total - 50} 条）"
     assert all_shown(page) == newest and page.locator(".kb-browse__count").inner_text() == f"共 {total} 条记录"
     pieces = {u for u in recorder.requests if "/browse/data/" in u}
     assert len(pieces) == -(-total // BROWSE_PIECE) > 2
 
-    kind, year = "practice", str(catalog.records[0].year or "未注明")
+    kind = "practice"
     page.locator(f'[data-facet="model"] input[value="{model.id}"]').check()
     page.locator(f'[data-facet="kind"] input[value="{kind}"]').check()
     want = {"model": [model.id], "kind": [kind]}
     assert sorted(all_shown(page)) == sorted(expected_ids(catalog, want))
+    by_id = {r.id: r for r in catalog.records}
+    years = sorted({str(by_id[i].year or "未注明") for i in expected_ids(catalog, want)})
+    assert page.eval_on_selector_all('[data-facet="year"] label', "ls => ls.filter(l => l.offsetParent).map(l => l.firstChild.value)") \
+        == sorted(years, reverse=True), "only the years that the other choices leave, newest first"
+    year = years[0]
     page.locator(f'[data-facet="year"] input[value="{year}"]').check()
     want["year"] = [year]
     assert sorted(all_shown(page)) == sorted(expected_ids(catalog, want))
@@ -231,8 +248,8 @@ def test_browse_shows_first_results_before_the_rest_arrives_then_filters_like_py
     recorder.assert_clean()
 
 
-def test_compare_loads_only_the_pieces_of_the_selected_records(pieced, recorded_page, catalog):
-    base_url, _ = pieced
+def test_compare_loads_only_the_pieces_of_the_selected_records(pieced, recorded_page):
+    base_url, _, catalog = pieced
     page, recorder = recorded_page
     model = catalog.models[0]
     page.goto(base_url + f"models/{model.id}/")
@@ -252,8 +269,8 @@ def test_compare_loads_only_the_pieces_of_the_selected_records(pieced, recorded_
     recorder.assert_clean()
 
 
-def test_browse_and_compare_in_pieces_from_the_offline_zip(pieced, recorded_page, catalog):
-    _, offline = pieced
+def test_browse_and_compare_in_pieces_from_the_offline_zip(pieced, recorded_page):
+    _, offline, catalog = pieced
     page, recorder = recorded_page
     page.goto((offline / "browse" / "index.html").as_uri())
     loaded(page)

@@ -29,7 +29,7 @@ def test_materialised_folder_builds_into_the_plugin_build_s_pages(tmp_path):
     assert run.returncode == 0, run.stderr
     assert not (out / "mkdocs.yml").read_text(encoding="utf-8").count("catalog:")
     for path in ("practices/wangge-bihuan.md", "regions/index.md", "browse/index.md",
-                 "assets/javascripts/kb-browse-data.js", "downloads/catalog.csv"):
+                 "browse/data/0.js", "compare/data/head.js", "downloads/catalog.csv"):
         assert (out / "docs" / path).is_file(), path
 
     plugin = subprocess.run(MKDOCS + ["build", "--strict", "-d", str(tmp_path / "a")], cwd=project,

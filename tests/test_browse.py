@@ -124,6 +124,7 @@ def test_filters_combine_count_and_survive_a_reload(served_site, recorded_page, 
     assert shown_ids(page) == [] and page.locator(".kb-browse__count").inner_text() == "共 0 条记录"
 
     page.locator(".kb-browse__q").fill("")
+    page.wait_for_load_state("networkidle")  # leaving earlier aborts the favicon, which the recorder counts
     page.locator(".kb-browse__item a").first.click()
     page.wait_for_selector("article h1")
     assert page.url.startswith(served_site) and "/browse/" not in page.url

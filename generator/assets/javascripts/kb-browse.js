@@ -272,11 +272,16 @@
     else if (view) view.render();
   };
 
-  // one piece after another, in order: rows keep the default order, and the page stays responsive
+  // one piece after another, in order: rows keep the default order, and the page stays responsive.
+  // The rest waits for the page's load event, which then marks when the first results are there.
   function load(n) {
     var tag = document.createElement("script");
     tag.src = base + n + ".js";
-    tag.onload = function () { if (data && !failed && n + 1 < data.pieces) load(n + 1); };
+    tag.onload = function () {
+      if (!data || failed || n + 1 >= data.pieces) return;
+      if (document.readyState === "complete") load(n + 1);
+      else window.addEventListener("load", function () { load(n + 1); });
+    };
     tag.onerror = function () {
       failed = true;
       if (view) view.render();

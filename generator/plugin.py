@@ -17,10 +17,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .archive import ARCHIVE_ENV
 from .material import MaterialError, configure_search, read_page_index, use_worker
+from .page_cache import CACHED_TEMPLATE, PageCache
 from .pipeline import CatalogRejected, require_catalog
 from .problems import report_text
 from .routes import Routes, record_path
@@ -58,6 +60,10 @@ class CatalogConfig(base.Config):
     variable KB_ARCHIVE overrides it; default `archive/` beside the catalog folder."""
     strict = opt.Type(bool, default=False)
     """Treat check warnings (traditional characters, web boilerplate, untraceable sources) as errors."""
+    page_cache = opt.Type(bool, default=True)
+    """Remember every page's HTML in `.cache/pages` beside mkdocs.yml, so the next build (and every
+    `kb serve` reload) converts and renders only the pages a change touched; the site is the same
+    byte for byte as a clean build's."""
 
 
 class CatalogPlugin(BasePlugin[CatalogConfig]):
@@ -68,10 +74,15 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.catalog_path: Path | None = None
         self.search: SiteSearch | None = None
         self.search_on = False  # Material's search plugin enabled: our index and worker replace its own
+        self._records_by_path: tuple[SiteStage, dict] | None = None
+        self.project: Path | None = None
+        self.pages: PageCache | None = None  # this build's use of the page cache
+        self._nav: Navigation | None = None
 
     @event_priority(100)  # before Material's search plugin, which loads jieba_dict_user in its on_config
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         project = Path(config.config_file_path or ".").resolve().parent
+        self.project, self.pages = project, None
         self.catalog_path = (project / self.config.catalog_dir).resolve()
         archive = None if os.environ.get(ARCHIVE_ENV) or not self.config.archive_dir else project / self.config.archive_dir
         self.problems_page = None
@@ -136,23 +147,39 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                 files.append(File.generated(config, uri, content=data))
         return files
 
+    @event_priority(-100)  # last: the nav and files as MkDocs will use them
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """Every plugin has configured the build and added its files: the page cache can key on them."""
+        self._nav = nav
+        if self.stage is not None and self.config.page_cache:
+            self.pages = PageCache(self.project / ".cache" if self.project else None, config)
+            self.pages.watch(files)
+        return nav
+
+    @event_priority(-100)  # last: the page cache keys on the Markdown every plugin has finished with
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.stage is None:
             return markdown
         if page.file.src_uri in self.stage.unindexed:
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         if page.file.src_uri == HOME:
-            return markdown.rstrip() + "\n\n" + self.stage.home
+            markdown = markdown.rstrip() + "\n\n" + self.stage.home
+        if self.pages is not None:
+            self.pages.before_render(page, markdown)
         return markdown
+
+    def _record_at(self, path: str):
+        """The record whose page is at `path`, or None (a dict made once per build, not a scan per page)."""
+        if self.stage is None:
+            return None
+        if self._records_by_path is None or self._records_by_path[0] is not self.stage:
+            self._records_by_path = (self.stage, {record_path(r): r for r in self.stage.catalog.records})
+        return self._records_by_path[1].get(path)
 
     def _owner(self, path: str) -> str:
         """`(来自 catalog/…yml)` for a record page, for messages that must name the record."""
-        if self.stage is None:
-            return ""
-        for record in self.stage.catalog.records:
-            if record_path(record) == path:
-                return f"(来自 {self.stage.catalog.files[record.id]})"
-        return ""
+        record = self._record_at(path)
+        return f"(来自 {self.stage.catalog.files[record.id]})" if record is not None else ""
 
     def _fields(self, page: Page, removed: list[str]) -> str:
         """`的 measures[0].text 字段`: the record fields holding the removed attribute values."""
@@ -160,9 +187,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
         from .load import field_name, iter_strings
 
-        if self.stage is None:
-            return ""
-        record = next((r for r in self.stage.catalog.records if record_path(r) == page.file.src_uri), None)
+        record = self._record_at(page.file.src_uri)
         if record is None:
             return ""
         values = [v for item in removed for v in re.findall(r"='([^']{3,})'", item)]
@@ -173,11 +198,24 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """The backstop: nh3 with an allow-list of what our templates produce. If it would change
         anything, data got past the checks and the renderer: fail rather than publish it."""
+        if self.pages is not None and page.file.src_uri in self.pages.cached:
+            return html  # this very fragment passed the backstop when it was stored
         removed = unsafe_html(html)
         if removed:
             raise PluginError(f"页面 {page.file.src_uri}{self._owner(page.file.src_uri)}{self._fields(page, removed)}"
                               f" 含不安全的 HTML,站点未生成:{'、'.join(removed[:5])}。请运行 kb check 并修正该记录。")
+        if self.pages is not None:
+            self.pages.after_render(page)
         return html
+
+    def on_env(self, env, config: MkDocsConfig, files: Files):
+        if self.pages is not None:
+            import jinja2
+
+            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: "{{ page.kb_cached_html }}"}),
+                                              env.loader])
+            self.pages.choose_templates(self._nav, files)
+        return env
 
     def _our_worker(self, output: str, where: str) -> str:
         if not self.search_on:
@@ -187,8 +225,15 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         except ValueError as exc:
             raise PluginError(f"{where}:{exc}") from None
 
+    @event_priority(100)  # first: the page cache keeps the template's own output
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if self.pages is not None:
+            self.pages.rendered(page, output)
         return self._our_worker(output, page.file.src_uri)
+
+    def on_build_error(self, error: Exception) -> None:
+        if self.pages is not None:
+            self.pages.abandon()
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
         """404.html is a static template, not a page: its search, too, must use our worker."""
@@ -196,6 +241,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
     @event_priority(-100)  # after Material's search plugin has written search_index.json
     def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.pages is not None:
+            log.info(f"页面缓存：{self.pages.page_hits} 页直接重用，{self.pages.content_hits} 页免于 Markdown 转换，"
+                     f"{self.pages.page_misses} 页重新生成")
         if not self.search_on or self.search is None or self.stage is None:
             return
         site = Path(config.site_dir)

@@ -11,6 +11,7 @@ No MkDocs and no Material here: this module imports only the generator's own sta
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
@@ -78,13 +79,13 @@ class SiteStage:
     nav: list
     files: dict[str, bytes | Path] = field(default_factory=dict)
 
-    @property
+    @cached_property  # asked for every page: computed once (pages do not change after build)
     def unindexed(self) -> set[str]:
         """Pages kept out of the engine's page search: listings repeat record text, and records are
         indexed from the catalogue itself; the home page lists the newest records."""
         return {p.path for p in self.pages if p.path not in INDEXED_GENERATED} | {HOME}
 
-    @property
+    @cached_property
     def listings(self) -> set[str]:
         """Generated pages that only repeat record text (listings, the home page): kept out of an
         engine's own search, which then finds each record on its own page."""

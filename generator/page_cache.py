@@ -61,19 +61,21 @@ def _tree_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def settings_key(config: MkDocsConfig) -> str:
-    """Everything but the pages that shapes every page: configuration, theme, plugins, versions."""
-    items = {k: v for k, v in config.items() if k not in ("site_dir", "nav", "plugins", "theme")}
-    plugins = {name: dict(plugin.config) if hasattr(plugin, "config") else None
-               for name, plugin in config.plugins.items()}
-    theme = dict(config.theme)
+def settings_key(config: MkDocsConfig, *, theme: bool = True) -> str:
+    """Everything but the pages that shapes every page: configuration, plugins, versions and, with
+    `theme`, the theme, its overrides folder and `extra` (which only templates read: the footer's
+    date changes when a newer record is added, and Markdown conversion need not be redone for it)."""
+    left_out = {"site_dir", "nav", "plugins", "theme"} | (set() if theme else {"extra"})
     parts = {
-        "config": items, "plugins": plugins, "theme": theme, "theme_name": config.theme.name,
-        "theme_dirs": config.theme.dirs,
-        "overrides": _tree_digest(Path(config.theme.custom_dir)) if config.theme.custom_dir else "",
+        "config": {k: v for k, v in config.items() if k not in left_out},
+        "plugins": {name: dict(plugin.config) if hasattr(plugin, "config") else None
+                    for name, plugin in config.plugins.items()},
         "config_file": Path(config.config_file_path).read_text("utf-8") if config.config_file_path else "",
         "versions": {p: metadata.version(p) for p in PACKAGES},
     }
+    if theme:
+        parts.update(theme=dict(config.theme), theme_name=config.theme.name, theme_dirs=config.theme.dirs,
+                     overrides=_tree_digest(Path(config.theme.custom_dir)) if config.theme.custom_dir else "")
     return content_key(json.dumps(parts, sort_keys=True, default=_plain, ensure_ascii=False))
 
 
@@ -115,6 +117,7 @@ class PageCache:
     def __init__(self, root: Path | None, config: MkDocsConfig):
         self.store = Cache(root, "pages")
         self.settings = settings_key(config)
+        self.conversion = settings_key(config, theme=False)
         self.content_hits = self.content_misses = self.page_hits = self.page_misses = 0
         self._files: Files | None = None
         self._lookup = None  # Files.get_file_from_path as MkDocs defines it
@@ -147,7 +150,7 @@ class PageCache:
     def before_render(self, page: Page, markdown: str) -> None:
         """Called with the page's final Markdown, just before MkDocs converts it: on a hit, restore
         what conversion would produce and make conversion a no-op."""
-        key = content_key("content", self.settings, page.file.src_uri, page.url, markdown,
+        key = content_key("content", self.conversion, page.file.src_uri, page.url, markdown,
                           json.dumps(page.meta, sort_keys=True, default=_plain, ensure_ascii=False))
         data = self.store.get(key)
         if data is not None:

@@ -172,6 +172,18 @@ def figure_markdown(figure: Figure) -> Markup:
     return Markup("").join(out)
 
 
+def relative_path(target: str, start: str) -> str:
+    """posixpath.relpath(target, start or ".") for the docs tree's own paths (no `.`, `..` or
+    leading `/`), without relpath's absolute-path round trip: pages call it for every link."""
+    parts, base = target.split("/"), start.split("/") if start else []
+    if "" in parts or "." in parts or ".." in parts or "." in base or ".." in base:
+        return posixpath.relpath(target, start or ".")
+    common = 0
+    while common < min(len(parts), len(base)) and parts[common] == base[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
+
+
 def _finalize(value: Any) -> Any:
     if isinstance(value, Markup) or value is None:
         return value
@@ -278,8 +290,10 @@ class Renderer:
 
     # --- pages ---------------------------------------------------------------------------------
     def _render(self, template: str, path: str, **context: Any) -> Page:
+        start = posixpath.dirname(path)
+
         def href(target: str) -> Markup:
-            return Markup(escape(posixpath.relpath(target, posixpath.dirname(path) or ".")))
+            return Markup(escape(relative_path(target, start)))
 
         markdown = self.env.get_template(template).render(
             page_path=path, href=href, md_path=md_path, tag_path=tag_path, region_path=region_path,

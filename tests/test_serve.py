@@ -1,6 +1,7 @@
 """`kb serve` with a broken record: the browser gets a page listing every problem, and the
 preview recovers by itself once the record is fixed and saved."""
 
+import re
 import subprocess
 import sys
 import time
@@ -65,3 +66,31 @@ def test_serve_shows_problems_in_the_browser_and_recovers(broken_preview, browse
         assert page.locator("article h1").inner_text() == "示例区网格闭环服务"
     finally:
         context.close()
+
+
+def test_serve_rebuilds_only_the_page_an_edit_touches(tmp_path):
+    """After an edit that shows on one page only, the reload converts and renders that page and
+    reuses every other one from the page cache."""
+    config = project_copy(tmp_path / "project")
+    record = tmp_path / "project" / "catalog" / "practices" / "wangge-bihuan.yml"
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--config", str(config),
+                                   "--dev-addr", f"127.0.0.1:{port}"], cwd=config.parent, stdout=out, stderr=out)
+    try:
+        page = f"http://127.0.0.1:{port}/practices/wangge-bihuan/"
+        wait_for(page)
+        text = record.read_text(encoding="utf-8")
+        record.write_text(text.replace("background: ", "background: 改过的背景说明。", 1), encoding="utf-8")
+        deadline = time.monotonic() + 120
+        while "改过的背景说明" not in urllib.request.urlopen(page, timeout=5).read().decode("utf-8"):
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(1)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    reports = [line for line in log.read_text(encoding="utf-8").splitlines() if "页面缓存" in line]
+    assert len(reports) >= 2, reports
+    reused, _, made = (int(n) for n in re.findall(r"(\d+) 页", reports[-1]))
+    assert made == 1 and reused > 20, reports[-1]

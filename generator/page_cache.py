@@ -125,6 +125,7 @@ class PageCache:
         self._pending: dict[str, tuple[str, _Logged]] = {}  # src_uri -> content key, log counter
         self._page_keys: dict[str, str] = {}  # src_uri -> page key, for pages to store after rendering
         self.cached: set[str] = set()  # pages whose content came from the cache
+        self._html: dict[str, bytes] = {}  # src_uri -> remembered page HTML, compressed
 
     # --- files: record what a page's links looked up ---------------------------------------------
     def watch(self, files: Files) -> None:
@@ -211,11 +212,16 @@ class PageCache:
             data = self.store.get(key)
             if data is not None and "template" not in page.meta:
                 page.meta["template"] = CACHED_TEMPLATE
-                page.kb_cached_html = zlib.decompress(data).decode("utf-8")  # type: ignore[attr-defined]
+                self._html[file.src_uri] = data  # compressed until its turn: thousands of pages add up
                 self.page_hits += 1
             else:
                 self._page_keys[file.src_uri] = key
                 self.page_misses += 1
+
+    def html(self, page: Page) -> str | None:
+        """The remembered HTML of a page that uses CACHED_TEMPLATE (once: it is then let go)."""
+        data = self._html.pop(page.file.src_uri, None)
+        return zlib.decompress(data).decode("utf-8") if data is not None else None
 
     def rendered(self, page: Page, output: str) -> None:
         """The template's output for a page (before any plugin's post_page changes it)."""

@@ -104,6 +104,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.search = self._setup_search(config, project, checked.catalog)
         self.stage = SiteStage.build(checked.catalog, Routes(config.use_directory_urls),
                                      source_url=self.config.source_url, similar=self.search.similar,
+                                     cache=project / ".cache" if self.config.page_cache else None,
                                      site_url=config.site_url if "://" in (config.site_url or "") else None)
         config.nav = self.stage.nav
         config.extra.update(footer(checked.catalog, self.config.contact))
@@ -212,10 +213,16 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if self.pages is not None:
             import jinja2
 
-            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: "{{ page.kb_cached_html }}"}),
+            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: "{{ kb_cached_html }}"}),
                                               env.loader])
             self.pages.choose_templates(self._nav, files)
         return env
+
+    @event_priority(-100)  # after Material's search plugin has indexed the page
+    def on_page_context(self, context, page: Page, config: MkDocsConfig, nav: Navigation):
+        if self.pages is not None and page.meta.get("template") == CACHED_TEMPLATE:
+            context["kb_cached_html"] = self.pages.html(page)
+        return context
 
     def _our_worker(self, output: str, where: str) -> str:
         if not self.search_on:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Mapping, Sequence
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .briefing import word_path
+from .cache import Cache, content_key
 from .catalog import Catalog
 from .charts import Bar, bar_chart, tile_map
 from .completeness import NOT_PROVIDED, completeness, missing_sections
@@ -254,8 +256,10 @@ def neutralise(markdown: str) -> str:
 
 class Renderer:
     def __init__(self, catalog: Catalog, *, source_url: str | None = None,
-                 similar: Mapping[str, Sequence[str]] | None = None, routes: Routes | None = None):
+                 similar: Mapping[str, Sequence[str]] | None = None, routes: Routes | None = None,
+                 cache: Cache | None = None):
         self.catalog = catalog
+        self.cache = cache or Cache(None, "record-pages")  # record pages remembered between builds
         self.routes = routes or Routes()  # the charts' links are raw HTML: their URLs are written out
         self.similar = similar or {}  # record id -> computed similar record ids (search.similar_records)
         self.source_url = source_url.rstrip("/") + "/" if source_url else None
@@ -329,13 +333,34 @@ class Renderer:
     def _record_page(self, record: RecordBase) -> Page:
         path = md_path(record)
         file = self.catalog.files[record.id]
-        return self._render(
-            f"{record.kind}.md.j2", path, r=record,
-            region_nodes=self.catalog.region_path(record.region),
-            related=self.related_groups(record),
-            source_file=file,
-            source_href=self.source_url + file if self.source_url else None,
-        )
+        region_nodes = self.catalog.region_path(record.region)
+        related = self.related_groups(record)
+
+        def render() -> Page:
+            return self._render(f"{record.kind}.md.j2", path, r=record, region_nodes=region_nodes,
+                                related=related, source_file=file,
+                                source_href=self.source_url + file if self.source_url else None)
+
+        if self.cache.folder is None:
+            return render()
+        # everything the record templates read: the record, where it and its other regions sit,
+        # the models' and glossary's names, and what each related record shows of itself
+        # (the templates and this code are in content_key's generator fingerprint)
+        c = self.catalog
+        key = content_key(
+            "record-page", path, file, self.source_url or "", record.model_dump_json(), self._shared_key,
+            repr([(n.id, n.name, n.level) for n in region_nodes]),
+            repr([(f.region, c.regions[f.region].name) for f in getattr(record, "further_regions", None) or ()]),
+            repr([(rel, label, [(t.id, t.title, t.kind, t.region, self.region_label(t.region), md_path(t))
+                                for t in group]) for rel, label, group in related]))
+        return Page(path, self.cache.get_or_make(key, lambda: render().markdown.encode("utf-8")).decode("utf-8"))
+
+    @cached_property
+    def _shared_key(self) -> str:
+        """What every record page may show of the catalogue as a whole: model names, glossary."""
+        c = self.catalog
+        return repr(([(m.id, m.name) for m in c.models],
+                     [t.model_dump_json() for t in c.glossary]))
 
     def related_groups(self, record: RecordBase) -> list[tuple[str, str, list[RecordBase]]]:
         """(relation, label, records): explicit links by relation, then computed similar records;

@@ -19,6 +19,7 @@ from markupsafe import escape
 
 from .briefing import documents, word_path
 from .browse import browse_data, browse_files
+from .cache import Cache
 from .catalog import Catalog
 from .compare import compare_data, compare_files
 from .export import exports
@@ -101,8 +102,9 @@ class SiteStage:
               cache: Path | None = None) -> "SiteStage":
         """`site_url`: the served site's address; the workbook's page links are absolute with it
         (never in the offline zip, whose links stay relative so they work from disk). `cache`: the
-        project's .cache/, where the downloads are remembered between builds."""
-        renderer = Renderer(catalog, source_url=source_url, similar=similar, routes=routes)
+        project's .cache/, where the downloads and record pages are remembered between builds."""
+        renderer = Renderer(catalog, source_url=source_url, similar=similar, routes=routes,
+                            cache=Cache(cache, "record-pages"))
         pages = renderer.pages()
         files: dict[str, bytes | Path] = {}
         for path in sorted(SCRIPTS.rglob("*")):

@@ -159,3 +159,30 @@ def test_a_changed_page_template_rebuilds_the_pages_made_from_it(project, tmp_pa
     pages = check_against_clean(project, tmp_path, "template")
     assert "改过的模板" in (tmp_path / "template-incremental" / "glossary" / "index.html").read_text(encoding="utf-8")
     assert pages.content_misses == 1 and pages.content_hits > 20
+
+
+def test_record_pages_come_from_the_cache_until_something_they_show_changes(valid_catalog, tmp_path):
+    """A record page is remembered under everything it shows, including the titles of related
+    records: renaming one re-renders the pages that list it, and they match an uncached render."""
+    from generator.cache import Cache
+    from generator.pipeline import check_catalog
+    from generator.render import Renderer
+
+    def render(cached: bool):
+        catalog = check_catalog(valid_catalog).catalog
+        store = Cache(tmp_path / "cache" if cached else None, "record-pages")
+        pages = {p.path: p.markdown for p in Renderer(catalog, cache=store).pages()}
+        return pages, store
+
+    first, store = render(True)
+    assert store.misses == 3 and store.hits == 0
+    again, store = render(True)
+    assert again == first and store.hits == 3 and store.misses == 0
+
+    policy = valid_catalog / "policies" / "shifang-fangan.yml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("title: 示例街道", "title: 改名的示例街道", 1),
+                      encoding="utf-8")
+    renamed, store = render(True)
+    assert renamed == render(False)[0]
+    assert "改名的示例街道" in renamed["practices/wangge-bihuan.md"]  # it implements the policy
+    assert store.misses == 2 and store.hits == 1  # the policy's page and the practice's; not the project's

@@ -74,7 +74,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.catalog_path: Path | None = None
         self.search: SiteSearch | None = None
         self.search_on = False  # Material's search plugin enabled: our index and worker replace its own
-        self._records_by_path: tuple[SiteStage, dict] | None = None
+        self._records_by_path: dict | None = None  # page path -> record, made when a message needs it
         self.project: Path | None = None
         self.pages: PageCache | None = None  # this build's use of the page cache
         self._nav: Navigation | None = None
@@ -82,7 +82,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     @event_priority(100)  # before Material's search plugin, which loads jieba_dict_user in its on_config
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         project = Path(config.config_file_path or ".").resolve().parent
-        self.project, self.pages = project, None
+        self.project, self.pages, self._records_by_path = project, None, None
         self.catalog_path = (project / self.config.catalog_dir).resolve()
         archive = None if os.environ.get(ARCHIVE_ENV) or not self.config.archive_dir else project / self.config.archive_dir
         self.problems_page = None
@@ -173,9 +173,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         """The record whose page is at `path`, or None (a dict made once per build, not a scan per page)."""
         if self.stage is None:
             return None
-        if self._records_by_path is None or self._records_by_path[0] is not self.stage:
-            self._records_by_path = (self.stage, {record_path(r): r for r in self.stage.catalog.records})
-        return self._records_by_path[1].get(path)
+        if self._records_by_path is None:
+            self._records_by_path = {record_path(r): r for r in self.stage.catalog.records}
+        return self._records_by_path.get(path)
 
     def _owner(self, path: str) -> str:
         """`(来自 catalog/…yml)` for a record page, for messages that must name the record."""

@@ -3,7 +3,9 @@
 MkDocs turns a page into HTML in two steps, and each has its own entry:
 
 - *content* (Markdown → HTML fragment, table of contents, title, anchors): keyed by the page's
-  final Markdown and metadata, its path and URL, and the build's settings (`settings_key`). The
+  final Markdown and metadata, its path and URL, and the build's settings but the theme and
+  `extra` (`settings_key(theme=False)`: a newer record moves the footer's date on every page,
+  which needs the templates again but no Markdown converted). The
   fragment also depends on the files its links point to, so the entry lists every file MkDocs
   looked up while converting it (with the URL it found, or none) and is used only if each lookup
   still gives the same answer. A page whose conversion logged anything (a broken link) is never
@@ -15,8 +17,8 @@ On a hit the page skips Markdown and the template; every plugin event still runs
 search indexes it from the restored content. Settings cover the generator's own code and
 templates (content_key's fingerprint), the whole MkDocs configuration but the output folder, the
 theme overrides folder and the versions of MkDocs, Material and Markdown: change any of them and
-every page is rebuilt. The result is byte for byte what a clean build writes
-(tests/test_incremental.py).
+every page is made again. The result is byte for byte what a clean build writes
+(tests/test_incremental.py). Entries are never removed: `.cache/` may be deleted at any time.
 """
 
 from __future__ import annotations

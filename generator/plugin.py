@@ -61,9 +61,9 @@ class CatalogConfig(base.Config):
     strict = opt.Type(bool, default=False)
     """Treat check warnings (traditional characters, web boilerplate, untraceable sources) as errors."""
     page_cache = opt.Type(bool, default=True)
-    """Remember every page's HTML in `.cache/pages` beside mkdocs.yml, so the next build (and every
+    """Remember pages and downloads in `.cache/` beside mkdocs.yml, so the next build (and every
     `kb serve` reload) converts and renders only the pages a change touched; the site is the same
-    byte for byte as a clean build's."""
+    byte for byte as a clean build's. `false`: every build starts from nothing."""
 
 
 class CatalogPlugin(BasePlugin[CatalogConfig]):

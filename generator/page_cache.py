@@ -114,14 +114,14 @@ class _Logged(logging.Handler):
 
 
 class PageCache:
-    """One build's use of the cache: `hits`/`misses` count pages (content and template separately)."""
+    """One build's use of the cache; the counters say how many pages were converted (content) and
+    rendered (page) again, and how many were reused."""
 
     def __init__(self, root: Path | None, config: MkDocsConfig):
         self.store = Cache(root, "pages")
         self.settings = settings_key(config)
         self.conversion = settings_key(config, theme=False)
         self.content_hits = self.content_misses = self.page_hits = self.page_misses = 0
-        self._files: Files | None = None
         self._lookup = None  # Files.get_file_from_path as MkDocs defines it
         self._recording: list | None = None  # lookups made while the current page converts
         self._pending: dict[str, tuple[str, _Logged]] = {}  # src_uri -> content key, log counter
@@ -131,7 +131,7 @@ class PageCache:
 
     # --- files: record what a page's links looked up ---------------------------------------------
     def watch(self, files: Files) -> None:
-        self._files, self._lookup = files, files.get_file_from_path
+        self._lookup = files.get_file_from_path
 
         def recording(path: str):
             found = self._lookup(path)

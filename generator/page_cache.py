@@ -123,6 +123,7 @@ class PageCache:
         self.conversion = settings_key(config, theme=False)
         self.content_hits = self.content_misses = self.page_hits = self.page_misses = 0
         self._lookup = None  # Files.get_file_from_path as MkDocs defines it
+        self._uris: dict = {}  # Files.src_uris
         self._recording: list | None = None  # lookups made while the current page converts
         self._pending: dict[str, tuple[str, _Logged]] = {}  # src_uri -> content key, log counter
         self._page_keys: dict[str, str] = {}  # src_uri -> page key, for pages to store after rendering
@@ -131,7 +132,7 @@ class PageCache:
 
     # --- files: record what a page's links looked up ---------------------------------------------
     def watch(self, files: Files) -> None:
-        self._lookup = files.get_file_from_path
+        self._lookup, self._uris = files.get_file_from_path, files.src_uris
 
         def recording(path: str):
             found = self._lookup(path)
@@ -144,7 +145,8 @@ class PageCache:
 
     def _still(self, lookups) -> bool:
         for path, url, excluded in lookups:
-            found = self._lookup(path)
+            # a key of src_uris is already the normal form get_file_from_path would make of it
+            found = self._uris.get(path) or self._lookup(path)
             if (found.url if found else None) != url or bool(found and found.inclusion.is_excluded()) != excluded:
                 return False
         return True

@@ -265,7 +265,8 @@ def export_command(catalog_dir: Path, fmt: str, output: Path) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text 供阅读，json 供程序使用。")
 @click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False), default=Path(".cache/whoosh"),
-              show_default=True, help="索引所在的缓存目录；只重建有改动的记录。")
+              show_default=True,
+              help="索引所在的缓存目录；记录目录的文件没有改动时直接检索，有改动时先检查再只重建有改动的记录。")
 def search_command(query: tuple[str, ...], catalog_dir: Path, models: tuple[str, ...], kinds: tuple[str, ...],
                    region: str | None, years: tuple[int, ...], limit: int, fmt: str, cache_dir: Path) -> None:
     """全文检索记录（jieba 分词 + 领域词典，BM25 排序），可按模式、类型、地区、年份筛选。"""
@@ -277,25 +278,24 @@ def search_command(query: tuple[str, ...], catalog_dir: Path, models: tuple[str,
     text = " ".join(query).strip()
     if not text:
         raise click.UsageError("请输入检索词")
-    catalog = require_catalog(catalog_dir, "无法检索")
-    for value, known, option in [*((m, catalog.model_by_id, "--model") for m in models),
-                                 *(((region, catalog.regions, "--region"),) if region else ())]:
+    try:  # the full check runs only when a file of the catalogue changed since the index was made
+        index = WhooshIndex.open_current(catalog_dir, cache_dir, lambda: require_catalog(catalog_dir, "无法检索"))
+    except JiebaMissing as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    for value, known, option in [*((m, index.models, "--model") for m in models),
+                                 *(((region, index.regions, "--region"),) if region else ())]:
         if value not in known:
             close = difflib.get_close_matches(value, sorted(known), n=1)
             hint = f"，是否想写“{close[0]}”?" if close else "，可选：" + "、".join(sorted(known))
             raise click.BadParameter(f"“{value}”不存在{hint}", param_hint=option)
-    try:
-        index = WhooshIndex(catalog, cache_dir).open()
-    except JiebaMissing as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
     if index.updated or index.removed:
         click.echo(f"检索索引已更新：{len(index.updated)} 条记录重新索引，{len(index.removed)} 条移除。", err=True)
     hits = index.search(text, models=models, kinds=kinds, region=region, years=years, limit=limit)
     from .search.query import suggestions
 
     also = index.last.also if index.last else []
-    suggest = [] if hits else suggestions(text, [t.term for t in catalog.glossary] + [m.name for m in catalog.models])
+    suggest = [] if hits else suggestions(text, index.glossary + list(index.models.values()))
     if fmt == "json":
         click.echo(json.dumps({"query": text, "count": len(hits), "also": also, "suggest": suggest,
                                "results": [h.as_dict() for h in hits]}, ensure_ascii=False, indent=2))

@@ -1,6 +1,7 @@
 """Search without a browser: the domain dictionary, the analyzer, `kb search` over whoosh, related
 records, near-duplicates, the site's search index files, and the build's refusal without jieba."""
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -164,6 +165,68 @@ def test_kb_search_command(real_catalog, tmp_path, monkeypatch):
     assert done.exit_code == 2 and "是否想写“hebi”" in done.output
 
 
+def test_kb_search_checks_the_catalogue_only_when_one_of_its_files_changed(valid_catalog, tmp_path, monkeypatch):
+    import generator.pipeline as pipeline
+
+    checks = []
+    real_check = pipeline.check_catalog
+    monkeypatch.setattr(pipeline, "check_catalog", lambda *a, **k: checks.append(a[0]) or real_check(*a, **k))
+    runner = CliRunner()
+    args = ["--catalog", str(valid_catalog), "--cache", str(tmp_path / ".cache" / "whoosh"), "--format", "json"]
+
+    def search(words):
+        done = runner.invoke(main, ["search", words, *args])
+        assert done.exit_code == 0, done.output
+        return [r["id"] for r in json.loads(done.stdout)["results"]], done.stderr
+
+    first, _ = search("网格")
+    assert first and len(checks) == 1
+    assert search("网格")[0] == first and len(checks) == 1  # nothing changed: no check, same results
+    assert search("限时办结")[0] == [] and len(checks) == 1
+
+    path = valid_catalog / "practices" / "wangge-bihuan.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("闭环处置。", "闭环处置,限时办结。"), encoding="utf-8")
+    found, notes = search("限时办结")
+    assert found == ["wangge-bihuan"] and len(checks) == 2
+    assert "1 条记录重新索引" in notes
+    assert search("限时办结")[0] == ["wangge-bihuan"] and len(checks) == 2
+
+    # a change that breaks the catalogue is reported as kb check reports it, and checked again next time
+    path.write_text(path.read_text(encoding="utf-8").replace("region: ", "region: nowhere-"), encoding="utf-8")
+    for _ in range(2):
+        done = runner.invoke(main, ["search", "网格", *args])
+        assert done.exit_code == 1 and "记录检查未通过,无法检索" in done.stderr.replace("，", ",")
+    assert len(checks) == 4
+
+
+def test_segmentation_is_kept_per_record_and_shared(real_catalog, tmp_path):
+    from generator.cache import Cache
+    from generator.search.site import SiteSearch
+
+    fresh = Corpus(real_catalog)
+    site = SiteSearch(real_catalog, tmp_path / ".cache" / "search")  # a build
+    assert [d.tokens for d in site.corpus.docs] == [d.tokens for d in fresh.docs]
+    segments = Cache(tmp_path / ".cache", "segments")
+    again = Corpus(real_catalog, cache=segments)  # kb search after the build: nothing left to segment
+    assert (segments.hits, segments.misses) == (len(real_catalog.records), 0)
+    assert again._analyzer is None  # jieba was not even loaded
+    assert [d.tokens for d in again.docs] == [d.tokens for d in fresh.docs]
+    index = WhooshIndex(real_catalog, tmp_path / ".cache" / "whoosh").open()
+    assert [h.id for h in index.search("一评四会")][:1] == ["hebi-yiping-sihui"]
+    entries = [p for p in (tmp_path / ".cache" / "segments").rglob("*") if p.is_file()]
+    assert len(entries) == len(real_catalog.records)  # one entry per record, made once for both
+
+
+def test_highlight_marks_each_term_in_passages_around_the_matches():
+    from generator.search.cli import highlight
+
+    text = "甲" * 100 + "推行人民调解制度" + "乙" * 100 + "調解组织" + "丙" * 100
+    marked = highlight(text, ["调解", "人民调解"])
+    assert marked.count("【") == 2 and "【人民调解】" in marked and "【調解】" in marked  # longest first; traditional too
+    assert " … " in marked and len(marked) < 200
+    assert highlight(text, ["航天"]) == ""
+
+
 # --- related records -----------------------------------------------------------------------------
 
 def test_similar_records_are_deterministic_and_leave_out_explicit_links(real_catalog):
@@ -176,6 +239,30 @@ def test_similar_records_are_deterministic_and_leave_out_explicit_links(real_cat
         assert not set(similar) & {l.target for l in real_catalog.links(record.id)}
     assert all(first[r.id] for r in real_catalog.records)
     assert "yuhu-da-wangge" in first["hebi-zongzhi-wangge"] + first["guangdonglu-dangjian-wangge"]
+
+
+def test_similar_records_bounded_per_term_keep_the_exact_lists_of_the_seeds(real_catalog):
+    """The bound on postings per term makes the work linear; on the seed catalogue the lists are the
+    ones every posting gives (bench/similar.py compares the two on larger catalogues)."""
+    corpus = Corpus(real_catalog)
+    assert similar_records(corpus) == similar_records(corpus, per_term=None)
+    # the bound is what decides: two postings per term change the lists
+    assert similar_records(corpus, per_term=2) != similar_records(corpus, per_term=None)
+
+
+def test_similar_records_are_remembered_until_a_record_changes(real_catalog, tmp_path):
+    from generator.cache import Cache
+    from generator.search.related import cached_similar_records
+
+    corpus = Corpus(real_catalog)
+    cache = Cache(tmp_path, "similar")
+    assert cached_similar_records(corpus, cache) == similar_records(corpus)
+    assert cached_similar_records(corpus, cache) == similar_records(corpus) and (cache.hits, cache.misses) == (1, 1)
+    record = real_catalog.records[0]
+    edited = dataclasses.replace(real_catalog, records=(record.model_copy(update={"summary": "航天飞机发射"}),
+                                                        *real_catalog.records[1:]))
+    assert cached_similar_records(Corpus(edited), cache) == similar_records(Corpus(edited))
+    assert cache.misses == 2
 
 
 def test_record_page_shows_similar_records_after_explicit_links(real_catalog):

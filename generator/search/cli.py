@@ -1,63 +1,40 @@
-"""The command line's whoosh index (`kb search`): fielded BM25 in a cache folder, updated per
-record by content hash. The only module that imports whoosh."""
+"""The command line's index (`kb search`), kept in a cache folder. The only module that imports whoosh.
+
+What the folder holds:
+- a whoosh index of each record's text as a page shows it (title, summary, body as plain text) and
+  its content hash: what the hits print, read only for the records shown; updated record by record;
+- `search.json`: the records' postings (the same as the site's, from the shared segmentation in
+  `.cache/segments/`), each record's kind, region, models and year (the filters), the region tree,
+  the models, the glossary terms and the near-synonyms: everything a query needs, so a query never
+  reads the catalogue;
+- `manifest.json`, written last: the content hash of every file of the catalogue folder and the
+  generator's fingerprint at the time the rest was made.
+
+`open_current` compares the manifest with the catalogue's files: when nothing changed it opens the
+folder as it is (no check, no YAML, no jieba); otherwise it runs the full check and brings the
+index up to date.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
-from whoosh.analysis import Token as _Token, Tokenizer as _Tokenizer
-
+from ..cache import Cache, generator_fingerprint
 from ..catalog import Catalog
-from .fields import FIELD_WEIGHTS, content_hash, plain_markdown, record_fields
+from .fields import Corpus, content_hash, plain_markdown, record_fields
 from .query import Engine
-from .text import Analyzer, analyzer_for, catalog_analyzer, dictionary_hash
+from .text import domain_terms, normalise
 
-# --- the command line's whoosh index ------------------------------------------------------------
-
-SCHEMA_VERSION = "3"  # 2: the tokenizer moved to generator.search.cli; 3: postings cache beside it
-
-
-
-class JiebaTokenizer(_Tokenizer):
-    """whoosh tokenizer over `Analyzer`. Pickled into the index as its dictionary terms only."""
-
-    def __init__(self, terms: Sequence[str] = ()):
-        self.terms = tuple(terms)
-
-    @property
-    def analyzer(self) -> Analyzer:
-        return analyzer_for(self.terms)
-
-    def __getstate__(self):
-        return {"terms": self.terms}
-
-    def __setstate__(self, state):
-        self.terms = tuple(state["terms"])
-
-    def __eq__(self, other):
-        return other.__class__ is self.__class__ and other.terms == self.terms
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        token = _Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        spans = self.analyzer.spans(value) if tokenize else [(value, 0, len(value))]
-        for pos, (word, start, end) in enumerate(spans):
-            token.text = word
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = word
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
+SCHEMA_VERSION = "4"  # 4: whoosh stores the text only; postings and filters in search.json
+MANIFEST = "manifest.json"
+DATA = "search.json"
 
 
 @dataclass(frozen=True)
@@ -78,165 +55,223 @@ class Hit:
                 "score": round(self.score, 4), "snippet": self.snippet}
 
 
-class WhooshIndex:
-    """Fielded BM25 over the catalogue, kept in `folder` and updated record by record."""
+def catalogue_manifest(catalog_dir: Path) -> dict:
+    """The content hash of every file under the catalogue folder (hidden files aside), and the
+    generator's fingerprint: if both are unchanged, so is everything the index was made from."""
+    root = Path(catalog_dir)
+    files = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                path = Path(dirpath) / name
+                files[path.relative_to(root).as_posix()] = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    return {"version": SCHEMA_VERSION, "generator": generator_fingerprint(), "files": dict(sorted(files.items()))}
 
-    def __init__(self, catalog: Catalog, folder: Path, analyzer: Analyzer | None = None):
+
+def search_data(catalog: Catalog, corpus: Corpus) -> dict:
+    """What a query needs besides the records' text (written to search.json)."""
+    from .site import record_postings
+    from .thesaurus import catalog_synonyms
+
+    return {
+        "ids": [d.id for d in corpus.docs],
+        "postings": record_postings(corpus),
+        "records": {r.id: [r.kind, r.region, list(r.models), r.year] for r in catalog.records},
+        "regions": {n.id: [n.name, list(n.children)] for n in catalog.regions.values()},
+        "models": {m.id: m.name for m in catalog.models},
+        "glossary": [t.term for t in catalog.glossary],
+        "synonyms": catalog_synonyms(catalog),
+    }
+
+
+class WhooshIndex:
+    """The records' text in whoosh plus search.json, kept in `folder` and updated record by record.
+
+    `WhooshIndex(catalog, folder).open()` brings the folder up to date with a checked catalogue;
+    `WhooshIndex.open_current(catalog_dir, folder, load)` does so only when the catalogue's files
+    changed (calling `load`, the full check), and otherwise opens the folder without the catalogue."""
+
+    def __init__(self, catalog: Catalog | None, folder: Path):
         self.catalog = catalog
         self.folder = Path(folder)
-        self.analyzer = analyzer or catalog_analyzer(catalog)
-        self.dict_hash = dictionary_hash(self.analyzer.terms)
         self.updated: list[str] = []
-        self.last = None  # the last query's Result (its words and the near-synonyms searched)
         self.removed: list[str] = []
+        self.last = None  # the last query's Result (its words and the near-synonyms searched)
         self._index = None
+        self.data: dict = {}
+
+    @classmethod
+    def open_current(cls, catalog_dir: Path, folder: Path, load: Callable[[], Catalog]) -> "WhooshIndex":
+        folder = Path(folder)
+        manifest = catalogue_manifest(catalog_dir) if Path(catalog_dir).is_dir() else None
+        try:
+            current = manifest is not None and json.loads((folder / MANIFEST).read_text(encoding="utf-8")) == manifest
+        except (OSError, ValueError):
+            current = False
+        if current:
+            index = cls(None, folder)
+            try:
+                index._open_whoosh(create=False)
+                index.data = json.loads((folder / DATA).read_text(encoding="utf-8"))
+                return index
+            except (OSError, ValueError, KeyError):
+                pass  # a damaged folder: rebuild it below
+        (folder / MANIFEST).unlink(missing_ok=True)
+        index = cls(load(), folder).open()
+        if manifest is not None:
+            _write(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=0))
+        return index
 
     def _schema(self):
-        from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+        from whoosh.fields import ID, STORED, Schema
 
-        text = JiebaTokenizer(self.analyzer.terms)
-        return Schema(
-            id=ID(stored=True, unique=True), kind=ID(stored=True), region=ID(stored=True),
-            models=KEYWORD(stored=True, commas=True), year=NUMERIC(stored=True, sortable=True),
-            title=TEXT(analyzer=text, stored=True),
-            meta=TEXT(analyzer=text),
-            summary=TEXT(analyzer=text, stored=True),
-            body=TEXT(analyzer=text, stored=True),
-            hash=STORED(),
-        )
+        return Schema(id=ID(stored=True, unique=True), title=STORED(), summary=STORED(), body=STORED(), hash=STORED())
 
-    def open(self) -> "WhooshIndex":
-        """Open the cached index, rebuilding it whole if the dictionary or schema changed, then
-        re-index only the records whose content hash changed and drop the ones that are gone."""
+    def _open_whoosh(self, create: bool):
         from whoosh import index
 
         stamp = self.folder / "VERSION"
-        want = f"{SCHEMA_VERSION} {self.dict_hash}"
-        fresh = not (index.exists_in(self.folder) and stamp.exists() and stamp.read_text() == want)
-        if fresh:
+        if index.exists_in(self.folder) and stamp.exists() and stamp.read_text() == SCHEMA_VERSION:
+            self._index = index.open_dir(self.folder, schema=self._schema())
+        elif not create:
+            raise OSError("no index")
+        else:
             if self.folder.exists():
                 for child in self.folder.iterdir():
-                    child.unlink()
+                    if child.is_file():
+                        child.unlink()
             self.folder.mkdir(parents=True, exist_ok=True)
-            ix = index.create_in(self.folder, self._schema())
-        else:
-            ix = index.open_dir(self.folder, schema=self._schema())
+            self._index = index.create_in(self.folder, self._schema())
+            stamp.write_text(SCHEMA_VERSION)
+        return self._index
+
+    def open(self) -> "WhooshIndex":
+        """Re-index only the records whose content hash changed, drop the ones that are gone, and
+        write search.json from the shared segmentation (`.cache/segments/` beside this folder)."""
+        assert self.catalog is not None
+        catalog = self.catalog
+        ix = self._open_whoosh(create=True)
         with ix.searcher() as searcher:
             have = {f["id"]: f["hash"] for f in searcher.all_stored_fields()}
         want_docs = {}
-        for record in self.catalog.records:
-            fields = record_fields(self.catalog, record)
-            fields["body"] = plain_markdown(fields["body"])
-            extra = f"{record.kind}|{record.region}|{','.join(record.models)}|{record.year}"
-            want_docs[record.id] = (record, fields, content_hash(fields, extra))
-        changed = [rid for rid, (_, _, h) in want_docs.items() if have.get(rid) != h]
+        for record in catalog.records:
+            fields = record_fields(catalog, record)
+            shown = {"title": fields["title"], "summary": fields["summary"], "body": plain_markdown(fields["body"])}
+            want_docs[record.id] = (shown, content_hash(shown))
+        changed = [rid for rid, (_, h) in want_docs.items() if have.get(rid) != h]
         gone = sorted(set(have) - set(want_docs))
         if changed or gone:
-            writer = ix.writer()
+            # one segment, written in memory: a full build of thousands of records in seconds
+            writer = ix.writer(limitmb=256, procs=1)
             for rid in gone:
                 writer.delete_by_term("id", rid)
             for rid in changed:
-                record, fields, digest = want_docs[rid]
-                extra = {"year": record.year} if record.year is not None else {}
-                writer.update_document(id=rid, kind=record.kind, region=record.region,
-                                       models=",".join(record.models), hash=digest, **extra, **fields)
-            writer.commit()
-        if fresh:
-            stamp.write_text(want)
+                shown, digest = want_docs[rid]
+                writer.update_document(id=rid, hash=digest, **shown)
+            writer.commit(optimize=not have)
         self.updated, self.removed = sorted(changed), gone
-        self._stamp = hashlib.sha256(f"{want}|{sorted((r, h) for r, (_, _, h) in want_docs.items())}".encode()).hexdigest()[:16]
-        self._index = ix
+        corpus = Corpus(catalog, cache=Cache(self.folder.parent, "segments"), terms=domain_terms(catalog))
+        self.data = search_data(catalog, corpus)
+        _write(self.folder / DATA, json.dumps(self.data, ensure_ascii=False, separators=(",", ":")))
         return self
 
+    # --- what a query needs, from search.json ---------------------------------------------------
+
     @cached_property
-    def _engine(self):
-        from .fields import Corpus
-        from .site import record_postings
-        from .thesaurus import catalog_synonyms
-
-        # The records' postings as the site builds them, cached beside the whoosh index until a record
-        # or the dictionary changes (analysing every record again would cost seconds at thousands).
-        if self._index is None:
-            self.open()
-        cache = self.folder / f"postings-{self._stamp}.json"
-        try:
-            data = json.loads(cache.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            corpus = Corpus(self.catalog, self.analyzer)
-            data = {"ids": [d.id for d in corpus.docs], "postings": record_postings(corpus)}
-            for old in self.folder.glob("postings-*.json"):
-                old.unlink()
-            tmp = cache.with_suffix(".tmp")
-            tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-            tmp.replace(cache)
-        return Engine(data["postings"], len(data["ids"]), catalog_synonyms(self.catalog)), data["ids"]
-
-    @property
     def engine(self) -> Engine:
-        return self._engine[0]
+        return Engine(self.data["postings"], len(self.data["ids"]), self.data["synonyms"])
 
     @property
     def engine_ids(self) -> list[str]:
-        return self._engine[1]
+        return self.data["ids"]
+
+    @property
+    def models(self) -> dict[str, str]:
+        """Model id → name, in the catalogue's order."""
+        return self.data["models"]
+
+    @property
+    def regions(self) -> dict[str, str]:
+        """Region id → name."""
+        return {rid: node[0] for rid, node in self.data["regions"].items()}
+
+    @property
+    def glossary(self) -> list[str]:
+        return self.data["glossary"]
+
+    def region_and_descendants(self, region: str) -> list[str]:
+        out, todo = [], [region]
+        while todo:
+            rid = todo.pop()
+            out.append(rid)
+            todo.extend(reversed(self.data["regions"][rid][1]))
+        return out
 
     def search(self, query: str, *, models: Sequence[str] = (), kinds: Sequence[str] = (),
                region: str | None = None, years: Sequence[int] = (), limit: int = 20) -> list[Hit]:
-        from whoosh import highlight, query as q, scoring
-
-        if self._index is None:
-            self.open()
+        """Matching and ranking are the shared query semantics (generator.search.query), the same as
+        the site's worker; the filters read search.json, and whoosh only the shown records' text."""
         result = self.engine.search(query)
         self.last = result
-        ranked = [self.engine_ids[d] for d, _ in result.ranked]
-        if not ranked:
+        records = self.data["records"]
+        within = set(self.region_and_descendants(region)) if region else None
+        shown: list[tuple[str, float]] = []
+        for d, score in result.ranked:
+            rid = self.engine_ids[d]
+            kind, rid_region, rid_models, year = records[rid]
+            if ((models and not set(models) & set(rid_models)) or (kinds and kind not in kinds)
+                    or (within is not None and rid_region not in within) or (years and year not in years)):
+                continue
+            shown.append((rid, score))
+            if len(shown) == limit:
+                break
+        if not shown:
             return []
-        score = {self.engine_ids[d]: s for d, s in result.ranked}
-        filters = []
-        if models:
-            filters.append(q.Or([q.Term("models", m) for m in models]))
-        if kinds:
-            filters.append(q.Or([q.Term("kind", k) for k in kinds]))
-        if region:
-            filters.append(q.Or([q.Term("region", r) for r in self.catalog.region_and_descendants(region)]))
-        if years:
-            filters.append(q.Or([q.NumericRange("year", y, y) for y in years]))
-        # whoosh holds the stored fields and applies the filters; matching and ranking are the
-        # shared query semantics (generator.search.query), the same as the site's worker.
-        ids = q.Or([q.Term("id", rid) for rid in ranked])
-        wanted = q.And([ids, *filters]) if filters else ids
-        highlight_terms = [t for w in result.words for terms, _ in w.alts for t in terms]
-        marks = q.Or([q.Term(f, t) for f in ("title", "summary", "body") for t in dict.fromkeys(highlight_terms)])
+        marks = [t for w in result.words for terms, _ in w.alts for t in terms]
+        names = self.regions
         out = []
-        with self._index.searcher(weighting=scoring.BM25F()) as searcher:
-            results = searcher.search(wanted, limit=None)
-            results.q = marks
-            results.fragmenter = highlight.ContextFragmenter(maxchars=120, surround=40)
-            results.formatter = _mark_formatter()
-            order = {rid: k for k, rid in enumerate(ranked)}
-            hits = sorted(results, key=lambda h: order[h["id"]])[:limit]
-            for hit in hits:
+        with self._index.searcher() as searcher:
+            for rid, score in shown:
+                stored = searcher.document(id=rid)
                 snippet = ""
                 for name in ("summary", "body", "title"):
-                    snippet = hit.highlights(name, top=2)
+                    snippet = highlight(stored[name], marks)
                     if snippet:
                         break
-                if not snippet:
-                    snippet = hit["summary"][:80]
-                region_id = hit["region"]
-                out.append(Hit(hit["id"], hit["kind"], hit["title"], region_id,
-                               self.catalog.regions[region_id].name, hit.get("year"),
-                               hit["models"].split(","), score[hit["id"]], " ".join(snippet.split())))
+                kind, rid_region, rid_models, year = records[rid]
+                out.append(Hit(rid, kind, stored["title"], rid_region, names[rid_region], year, list(rid_models),
+                               score, " ".join((snippet or stored["summary"][:80]).split())))
         return out
 
 
-def _mark_formatter():
-    """Highlights as 【term】: readable in a terminal and in JSON alike."""
-    from whoosh.highlight import Formatter, get_text
+def highlight(text: str, terms: Sequence[str], *, top: int = 2, maxchars: int = 120, surround: int = 40) -> str:
+    """Up to `top` passages of `text` around the places where `terms` occur, each term as 【term】,
+    passages joined by " … " in reading order; "" when none occurs. Terms are matched in the
+    normalised text (same length as `text`), longest first."""
+    words = sorted({t for t in terms if t}, key=lambda t: (-len(t), t))
+    if not words:
+        return ""
+    spans = [m.span() for m in re.finditer("|".join(map(re.escape, words)), normalise(text))]
+    groups: list[list[tuple[int, int]]] = []
+    for span in spans:  # passages: nearby matches together, each passage at most `maxchars` long
+        if groups and span[1] - groups[-1][0][0] <= maxchars - 2 * surround:
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    best = sorted(groups, key=lambda g: (-len({normalise(text[s:e]) for s, e in g}), -len(g), g[0][0]))[:top]
+    passages = []
+    for group in sorted(best):
+        start, end = max(0, group[0][0] - surround), min(len(text), group[-1][1] + surround)
+        out, at = [], start
+        for s, e in group:
+            out += [text[at:s], "【", text[s:e], "】"]
+            at = e
+        passages.append("".join(out) + text[at:end])
+    return " … ".join(passages)
 
-    class MarkFormatter(Formatter):
-        between = " … "
 
-        def format_token(self, text, token, replace=False):
-            return "【" + get_text(text, token, replace) + "】"
-
-    return MarkFormatter()
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, Sequence
 
+from ..cache import Cache, content_key
 from ..catalog import Catalog
 from ..schema import KIND_NAMES, RecordBase
-from .text import Analyzer, catalog_analyzer
+from .text import Analyzer, analyzer_for, dictionary_hash, domain_terms
 
 # --- what is indexed -----------------------------------------------------------------------------
 
@@ -50,22 +52,44 @@ class Doc:
     id: str
     fields: dict[str, str]
     tokens: dict[str, list[str]]  # field -> tokens
+    key: str = ""  # the cache key of the tokens: the hash of the field texts and the dictionary
 
 
 class Corpus:
-    """Every record analysed once: the input of related records and the site's search index."""
+    """Every record analysed once: the one source of tokens for related records, the site's search
+    index and `kb search`.
 
-    def __init__(self, catalog: Catalog, analyzer: Analyzer | None = None):
+    jieba is the slow part (seconds per thousand records), so each record's tokens are kept in
+    `cache` (`.cache/segments/`) under the hash of the field texts and the dictionary: a second
+    build, or `kb search` after a build, segments only the records whose text changed (and loads
+    jieba only if there is one)."""
+
+    def __init__(self, catalog: Catalog, analyzer: Analyzer | None = None, *, cache: Cache | None = None,
+                 terms: Sequence[str] | None = None):
         self.catalog = catalog
-        self.analyzer = analyzer or catalog_analyzer(catalog)
+        self._analyzer = analyzer
+        self.terms = tuple(analyzer.terms if analyzer else terms if terms is not None else domain_terms(catalog))
+        self.cache = cache or Cache(None, "segments")
+        dict_hash = dictionary_hash(self.terms)
         self.docs: list[Doc] = []
         for record in catalog.records:
             fields = record_fields(catalog, record)
-            tokens = {name: self.analyzer.tokens(text) for name, text in fields.items()}
-            self.docs.append(Doc(record.id, fields, tokens))
+            key = content_key(json.dumps(fields, ensure_ascii=False, sort_keys=True), dict_hash)
+            tokens = json.loads(self.cache.get_or_make(key, lambda: self._segment(fields)))
+            self.docs.append(Doc(record.id, fields, tokens, key))
         self.df: Counter[str] = Counter()
         for doc in self.docs:
             self.df.update(set().union(*map(set, doc.tokens.values())))
+
+    def _segment(self, fields: Mapping[str, str]) -> bytes:
+        tokens = {name: self.analyzer.tokens(text) for name, text in fields.items()}
+        return json.dumps(tokens, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    @property
+    def analyzer(self) -> Analyzer:
+        if self._analyzer is None:
+            self._analyzer = analyzer_for(self.terms)
+        return self._analyzer
 
     def weighted_tf(self, doc: Doc) -> Counter[str]:
         tf: Counter[str] = Counter()

@@ -36,12 +36,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from ..cache import Cache
 from ..schema import KIND_NAMES
 from .fields import FIELD_WEIGHTS, Corpus
-from .related import similar_records
+from .related import cached_similar_records
 from .thesaurus import catalog_synonyms
 from .query import PARAMS
-from .text import Analyzer, analyzer_for, domain_terms, t2s_map, write_user_dict
+from .text import Analyzer, domain_terms, t2s_map, write_user_dict
 
 DOCS_PER_PIECE = 100  # documents per piece of the table (search/kb/docs/<n>.js), ~25 KB raw
 # A result lists at most this many pages (Material shows ten, then ten more on scrolling); each
@@ -209,14 +210,15 @@ def worker_source() -> str:
 class SiteSearch:
     """What a site build needs from search, independent of MkDocs: the domain dictionary file
     (for Material's `jieba_dict_user`), the analysed catalogue, similar records, and the files of
-    the search index."""
+    the search index. `cache_dir` is the search's folder in the project's cache (`.cache/search`);
+    the records' tokens are kept beside it, in `.cache/segments`, where `kb search` finds them too."""
 
     def __init__(self, catalog, cache_dir):
         self.catalog = catalog
         self.terms = domain_terms(catalog)
         self.dict_path = write_user_dict(self.terms, Path(cache_dir) / "userdict.txt")
-        self.corpus = Corpus(catalog, analyzer_for(tuple(self.terms)))
-        self.similar = similar_records(self.corpus)
+        self.corpus = Corpus(catalog, cache=Cache(Path(cache_dir).parent, "segments"), terms=self.terms)
+        self.similar = cached_similar_records(self.corpus, Cache(Path(cache_dir).parent, "similar"))
         self.synonyms = catalog_synonyms(catalog)
 
     def files(self, urls: Mapping[str, str], material_index: Mapping) -> dict[str, bytes]:

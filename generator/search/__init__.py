@@ -8,14 +8,16 @@
   simplified characters with a 1:1 character map, lower-cased, stop words dropped. Because the
   character map is 1:1, token offsets are offsets into the original text (highlighting works).
 - `record_fields`: what is indexed for a record, field by field.
-- `Corpus`: the analysed catalogue, built once per build; `similar_records` (related records) and
-  the site's search index (`generator/search/site.py`) read it.
+- `Corpus`: the analysed catalogue, each record segmented once and its tokens kept in
+  `.cache/segments/`; `similar_records` (related records), the site's search index
+  (`generator/search/site.py`) and `kb search` read it.
 - `query`: the one query semantics of both engines (`PARAMS`, `Engine`): stop and question words,
   longest-match cutting, back-off, prefixes, slips, near-synonyms, coverage threshold, ranking. The
   worker (generator/assets/search-worker.js) implements the same steps with the same parameters.
 - `thesaurus`: near-synonym groups from catalog/thesaurus.yml and the glossary's aliases.
-- `WhooshIndex`: the command line's store and filters in a cache folder, updated per record by
-  content hash (`kb search`); it ranks with `query.Engine` over the site's record postings.
+- `WhooshIndex`: `kb search`'s cache folder: the records' postings (the site's) and filters in
+  search.json, their text in whoosh, and a manifest of the catalogue's file hashes that tells whether
+  the folder is current without checking the catalogue; it ranks with `query.Engine`.
 - `near_duplicates` (generator/duplicates.py): pairs of records whose text is nearly the same (`kb check` warns).
 
 Modules: `text` (normalising, dictionary, analyzer), `fields` (indexed fields, `Corpus`),

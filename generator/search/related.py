@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections import defaultdict
 
@@ -12,10 +13,10 @@ from .fields import Corpus
 
 # Each key term brings at most this many candidates: the records in which it weighs most. Without a
 # bound a term's postings grow with the catalogue, and so does the work per record (quadratic in all);
-# with it the work per record is at most key_terms × PER_TERM additions, whatever the catalogue's size.
-# A record left out of a term's list is one in which the term weighs little, so it would have gained
-# little from it (bench/similar.py compares the lists with and without the bound).
-PER_TERM = 48
+# with it each record scores at most key_terms × PER_TERM candidates, whatever the catalogue's size.
+# Candidates are then scored exactly, on all their key terms, so a bound only matters when a record
+# that belongs in the top five is in none of its key terms' lists (bench/similar.py measures how often).
+PER_TERM = 32
 
 
 def similar_records(corpus: Corpus, limit: int = 5, key_terms: int = 12,
@@ -25,7 +26,8 @@ def similar_records(corpus: Corpus, limit: int = 5, key_terms: int = 12,
     More-like-this as whoosh does it (the record's `key_terms` highest tf-idf terms, then a
     BM25-weighted match of other records on them), plus shared governance models and region
     closeness (same region, or one inside the other). Records already linked explicitly are left
-    out: the page lists them first. `per_term=None` keeps every posting (exact, quadratic)."""
+    out: the page lists them first. `per_term=None` takes every record that shares a key term as a
+    candidate (exact, but quadratic)."""
     catalog = corpus.catalog
     n = len(corpus.docs)
     if n < 2:
@@ -33,55 +35,60 @@ def similar_records(corpus: Corpus, limit: int = 5, key_terms: int = 12,
     # Very common terms say nothing about likeness and make candidate lists long.
     df_cap = max(30, int(0.05 * n))
     vectors: dict[str, dict[str, float]] = {}
-    postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    postings: dict[str, list[tuple[float, str]]] = defaultdict(list)
     idf: dict[str, float] = {}
     for doc in corpus.docs:
         tf = corpus.weighted_tf(doc)
         length = sum(tf.values()) or 1.0
         vec = {}
-        for t, c in tf.items():
-            if corpus.df[t] <= df_cap:
-                if t not in idf:
-                    idf[t] = corpus.idf(t)
-                vec[t] = (c / length) * idf[t]
+        for term, count in tf.items():
+            if corpus.df[term] <= df_cap:
+                if term not in idf:
+                    idf[term] = corpus.idf(term)
+                vec[term] = (count / length) * idf[term]
         vectors[doc.id] = vec
         for term, weight in vec.items():
-            postings[term].append((doc.id, weight))
-    if per_term is not None:
-        for term, plist in postings.items():
-            if len(plist) > per_term:
-                plist.sort(key=lambda p: (-p[1], p[0]))
-                del plist[per_term:]
-    records = catalog.by_id
-    lineage = {rid: frozenset(n.id for n in catalog.region_path(rid)) for rid in catalog.regions}
+            postings[term].append((-weight, doc.id))
+    # each term's candidates: the records in which it weighs most (ties by id)
+    lists = {term: [rid for _, rid in (plist if per_term is None or len(plist) <= per_term
+                                       else heapq.nsmallest(per_term, plist))]
+             for term, plist in postings.items()}
+    lineage = {rid: frozenset(node.id for node in catalog.region_path(rid)) for rid in catalog.regions}
+    about = {r.id: (frozenset(r.models), r.region) for r in catalog.records}
     out: dict[str, list[str]] = {}
     for doc in corpus.docs:
         vec = vectors[doc.id]
-        keys = sorted(vec, key=lambda t: (-vec[t], t))[:key_terms]
-        mlt: dict[str, float] = defaultdict(float)
-        for term in keys:
-            for other, weight in postings[term]:
-                if other != doc.id:
-                    mlt[other] += vec[term] * weight
+        keys = [(t, vec[t]) for t in sorted(vec, key=lambda t: (-vec[t], t))[:key_terms]]
+        candidates: set[str] = set()
+        for term, _ in keys:
+            candidates.update(lists[term])
+        candidates.discard(doc.id)
+        mlt = {}
+        for other in candidates:  # the match on every key term, in key order (the same sum as one pass per term)
+            theirs = vectors[other]
+            score = 0.0
+            for term, weight in keys:
+                theirs_weight = theirs.get(term)
+                if theirs_weight is not None:
+                    score += weight * theirs_weight
+            mlt[other] = score
         top = max(mlt.values(), default=0.0) or 1.0
-        record = records[doc.id]
-        models = set(record.models)
-        linked = {link.target for link in catalog.links(doc.id)}
-        candidates = set(mlt)
+        models, region = about[doc.id]
         if len(candidates) < limit:  # small catalogues: models and region still relate records
             candidates |= {r.id for m in models for r in catalog.records_of_model(m)}
+        candidates -= {link.target for link in catalog.links(doc.id)}
+        candidates.discard(doc.id)
         scored = []
-        for other in candidates - linked - {doc.id}:
-            o = records[other]
-            score = mlt.get(other, 0.0) / top
-            score += 0.25 * len(models.intersection(o.models))
-            if o.region == record.region:
+        for other in candidates:
+            their_models, their_region = about[other]
+            score = mlt.get(other, 0.0) / top + 0.25 * len(models & their_models)
+            if their_region == region:
                 score += 0.2
-            elif o.region in lineage[record.region] or record.region in lineage[o.region]:
+            elif their_region in lineage[region] or region in lineage[their_region]:
                 score += 0.1
             if score > 0:
                 scored.append((-round(score, 9), other))
-        out[doc.id] = [rid for _, rid in sorted(scored)[:limit]]
+        out[doc.id] = [rid for _, rid in heapq.nsmallest(limit, scored)]
     return out
 
 

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 from ..cache import Cache, generator_fingerprint
 from ..catalog import Catalog
@@ -32,7 +32,7 @@ from .fields import Corpus, content_hash, plain_markdown, record_fields
 from .query import Engine
 from .text import domain_terms, normalise
 
-SCHEMA_VERSION = "4"  # 4: whoosh stores the text only; postings and filters in search.json
+SCHEMA_VERSION = "4"  # 4: whoosh stores the text only; postings (packed) and filters in search.json
 MANIFEST = "manifest.json"
 DATA = "search.json"
 
@@ -82,13 +82,30 @@ def search_data(catalog: Catalog, corpus: Corpus) -> dict:
 
     return {
         "ids": [d.id for d in corpus.docs],
-        "postings": record_postings(corpus),
+        # each list as one string, read only when a query needs it: parsing every list costs more than a query
+        "postings": {term: ",".join(map(str, plist)) for term, plist in record_postings(corpus).items()},
         "records": {r.id: [r.kind, r.region, list(r.models), r.year] for r in catalog.records},
         "regions": {n.id: [n.name, list(n.children)] for n in catalog.regions.values()},
         "models": {m.id: m.name for m in catalog.models},
         "glossary": [t.term for t in catalog.glossary],
         "synonyms": catalog_synonyms(catalog),
     }
+
+
+class PackedPostings(Mapping):
+    """{term: "doc delta,weight,…"} read as {term: [doc delta, weight, …]}, a list at a time."""
+
+    def __init__(self, packed: Mapping[str, str]):
+        self.packed = packed
+
+    def __getitem__(self, term: str) -> list[int]:
+        return [int(n) for n in self.packed[term].split(",")]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.packed)
+
+    def __len__(self) -> int:
+        return len(self.packed)
 
 
 class WhooshIndex:
@@ -186,7 +203,8 @@ class WhooshIndex:
 
     @cached_property
     def engine(self) -> Engine:
-        return Engine(self.data["postings"], len(self.data["ids"]), self.data["synonyms"])
+        return Engine(PackedPostings(self.data["postings"]), len(self.data["ids"]), self.data["synonyms"],
+                      records_only=True)
 
     @property
     def engine_ids(self) -> list[str]:

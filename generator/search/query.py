@@ -113,13 +113,15 @@ class Engine:
     neither cut queries nor weigh words)."""
 
     def __init__(self, postings: Mapping[str, list[int]], records: int, synonyms: Mapping[str, list[str]] | None = None,
-                 params: Mapping = PARAMS):
+                 params: Mapping = PARAMS, *, records_only: bool = False):
         self.postings = postings
         self.records = records
         self.synonyms = dict(synonyms or {})
         self.p = dict(params)
         self.stop = set(self.p["stop"])
-        self.vocab = sorted(t for t, plist in postings.items() if plist and plist[0] < records)
+        # postings of records only (`kb search`): every term is a record's, no list needs reading
+        self.vocab = sorted(postings if records_only else
+                            (t for t, plist in postings.items() if plist and plist[0] < records))
         self._vocab_set = set(self.vocab)
 
     # --- the vocabulary -------------------------------------------------------------------------

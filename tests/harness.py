@@ -325,7 +325,9 @@ class Recorder:
             route.continue_()
 
     def _failed(self, request) -> None:
-        if request.url not in self.outside:
+        # net::ERR_ABORTED: the browser dropped a request because the page it was for was left
+        # (a click before the favicon arrived); a missing file shows as an HTTP status instead.
+        if request.url not in self.outside and "ERR_ABORTED" not in (request.failure or ""):
             self.failed.append(f"{request.url} failed: {request.failure}")
 
     def _response(self, response) -> None:

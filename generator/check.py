@@ -446,8 +446,8 @@ def _archive_problems(checked: RecordFileCheck, folder: Path, cache: Cache) -> t
 
 
 def halfwidth_punctuation(root: Path, base: Path, checked: dict[str, list[Problem]]) -> list[Problem]:
-    """typography.punctuation_in_catalog, without loading again the files check already loaded
-    (`checked`: CheckedFiles.punctuation): every YAML file under `root`, named as typography names it."""
+    """`halfwidth-punct` warnings for every YAML file under `root` that loads, named as `kb fmt` names
+    it, without loading again the files check already loaded (`checked`: CheckedFiles.punctuation)."""
     prefix = str(Path(base).resolve()).rstrip("/") + "/"
     folders: dict[Path, str] = {}  # each folder resolved once: the files themselves are no symlinks
 

@@ -129,16 +129,6 @@ def _display(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
-def punctuation_in_catalog(root: Path, base: Path) -> list[Problem]:
-    """`halfwidth-punct` warnings for every YAML file of the catalogue that loads."""
-    problems = []
-    for path in _yaml_files(root):
-        loaded, _ = load_yaml(path, _display(path, base))  # load problems are kb check's own
-        if loaded is not None:
-            problems += punctuation_problems(loaded)
-    return problems
-
-
 def format_catalog(root: Path, base: Path) -> tuple[list[str], list[Problem]]:
     changed, problems = [], []
     for path in _yaml_files(root):

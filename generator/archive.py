@@ -98,6 +98,8 @@ def archive_problems(record: RecordBase, loaded: LoadedFile, folder: Path) -> tu
                 "请核对文件名,或把原文的纯文本副本放进存档目录;没有存档时删除 archived_copy 这一行"))
             continue
         texts[source.key or str(index)] = path.read_text(encoding="utf-8", errors="replace")
+    if not texts:  # no archived original to compare with (most records): skip the walk over every value
+        return problems, False
     keys = [s.key or str(i) for i, s in enumerate(record.sources)]
     names_of = {k: s.archived_copy for k, s in zip(keys, record.sources)}
     compared = False

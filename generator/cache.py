@@ -19,15 +19,20 @@ from typing import Callable
 GENERATOR = Path(__file__).resolve().parent
 
 
+def tree_digest(folder: Path) -> str:
+    """A hash of every file's path and bytes under `folder` (compiled bytecode aside): changes
+    whenever any file in it is added, removed, renamed or edited."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 @lru_cache(maxsize=1)
 def generator_fingerprint() -> str:
     """A hash of every file of the generator package (code, templates, scripts, dictionaries)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(GENERATOR.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(GENERATOR).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return tree_digest(GENERATOR)
 
 
 def content_key(*parts: bytes | str) -> str:

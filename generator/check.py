@@ -19,7 +19,7 @@ from .archive import ARCHIVE_ENV, archive_folder, archive_problems
 from .cache import Cache, content_key
 from .catalog import Catalog
 from .duplicates import Sketch, near_duplicates, sketch
-from .load import MAX_BYTES, LoadedFile, Path_, field_name, iter_strings, load_yaml
+from .load import MAX_BYTES, LoadedFile, Path_, field_name, load_yaml
 from .problems import Problem
 from .safety import ATTR_LIST, IMAGE, outside_images, too_big
 from .scaffold import PLACEHOLDER_WORD
@@ -572,7 +572,6 @@ def check_files(root: Path, base: Path | None = None, archive: Path | None = Non
                                                        f"地区编号“{region.id}”重复", "每个地区的 id 必须唯一"))
             region_names[region.id] = region.name
         problems += _region_code_problems(list(regions_file.regions), regions_loaded)
-    region_ids = set(region_names)
     model_names = {m.name: m.id for m in models_file.models} if isinstance(models_file, ModelsFile) else {}
     id_for_name = {**{name: rid for rid, name in region_names.items()}, **model_names}
     names_key = json.dumps(sorted(id_for_name.items()), ensure_ascii=False)

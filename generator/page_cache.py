@@ -23,7 +23,6 @@ every page is made again. The result is byte for byte what a clean build writes
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -38,7 +37,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from .cache import Cache, content_key
+from .cache import Cache, content_key, tree_digest
 
 CACHED_TEMPLATE = "kb-cached-page.html"  # the page's remembered HTML, as it is
 ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")  # repr() of functions: the address changes every run
@@ -55,14 +54,6 @@ def _plain(value: Any) -> Any:
     return ADDRESS.sub("", repr(value))
 
 
-def _tree_digest(folder: Path) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
 def settings_key(config: MkDocsConfig, *, theme: bool = True) -> str:
     """Everything but the pages that shapes every page: configuration, plugins, versions and, with
     `theme`, the theme, its overrides folder and `extra` (which only templates read: the footer's
@@ -77,7 +68,7 @@ def settings_key(config: MkDocsConfig, *, theme: bool = True) -> str:
     }
     if theme:
         parts.update(theme=dict(config.theme), theme_name=config.theme.name, theme_dirs=config.theme.dirs,
-                     overrides=_tree_digest(Path(config.theme.custom_dir)) if config.theme.custom_dir else "")
+                     overrides=tree_digest(Path(config.theme.custom_dir)) if config.theme.custom_dir else "")
     return content_key(json.dumps(parts, sort_keys=True, default=_plain, ensure_ascii=False))
 
 

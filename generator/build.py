@@ -65,6 +65,7 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, strict: bool 
     records = _Records()
     log.addHandler(records)
     try:
+        config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does
         mkdocs_build(config)
     except MkDocsException as exc:  # Abort (strict warnings, a BuildError), ConfigurationError, …
         shutil.rmtree(staging, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sys
 from pathlib import Path
@@ -236,7 +237,11 @@ def serve(config_file: Path, dev_addr: str) -> None:
     from .build import _ensure_logging
 
     _ensure_logging()
-    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr)
+    # dirty: rebuild only what a change touched (generator/dirty.py makes that exact, so MkDocs'
+    # warning that dirty builds may show stale navigation does not apply)
+    logging.getLogger("mkdocs.commands.build").addFilter(
+        lambda record: not str(record.msg).startswith("A 'dirty' build is being performed"))
+    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, build_type="dirty")
 
 
 @main.command("export")

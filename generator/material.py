@@ -97,6 +97,15 @@ def configure_search(config, dict_path: Path) -> bool:
     return True
 
 
+def forget_previous_index(config) -> None:
+    """Under `serve --dirty`, Material merges the pages it indexed with its previous index assuming
+    one page was rebuilt, which duplicates sections when several were. generator/dirty.py adds the
+    skipped pages' entries back itself, so Material must write only what it saw."""
+    plugin = search_plugin(config)
+    if plugin is not None:
+        plugin.search_index_prev = None
+
+
 def use_worker(output: str) -> str:
     """Point Material's page configuration at our worker; the relative prefix is kept."""
     replaced, count = WORKER_URL.subn(lambda m: m.group(1) + m.group(2) + WORKER_PATH + m.group(3), output)

@@ -21,7 +21,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .archive import ARCHIVE_ENV
-from .material import MaterialError, configure_search, read_page_index, use_worker
+from .dirty import DirtyBuilds
+from .material import MaterialError, configure_search, forget_previous_index, read_page_index, use_worker
 from .page_cache import CACHED_TEMPLATE, PageCache
 from .pipeline import CatalogRejected, require_catalog
 from .problems import report_text
@@ -78,6 +79,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.project: Path | None = None
         self.pages: PageCache | None = None  # this build's use of the page cache
         self._nav: Navigation | None = None
+        self._files: Files | None = None
+        self.dirty: DirtyBuilds | None = None  # `kb serve`: rebuild only the files a change touched
 
     @event_priority(100)  # before Material's search plugin, which loads jieba_dict_user in its on_config
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -126,6 +129,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this plugin object across `mkdocs serve` rebuilds.
         self.serving = command == "serve"
+        self.dirty = DirtyBuilds() if dirty else None
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         if self.problems_page is not None:  # only the problems page, with the theme's own assets
@@ -151,7 +155,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     @event_priority(-100)  # last: the nav and files as MkDocs will use them
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         """Every plugin has configured the build and added its files: the page cache can key on them."""
-        self._nav = nav
+        self._nav, self._files = nav, files
+        forget_previous_index(config)
+        if self.dirty is not None:
+            self.dirty.plan(config, files, nav, {HOME: self.stage.home} if self.stage is not None else {})
         if self.stage is not None and self.config.page_cache:
             self.pages = PageCache(self.project / ".cache" if self.project else None, config)
             self.pages.watch(files)
@@ -210,6 +217,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         return html
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
+        if self.dirty is not None:
+            self.dirty.restore(files)
         if self.pages is not None:
             import jinja2
 
@@ -239,6 +248,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         return self._our_worker(output, page.file.src_uri)
 
     def on_build_error(self, error: Exception) -> None:
+        if self.dirty is not None:
+            self.dirty.forget()
         if self.pages is not None:
             self.pages.abandon()
 
@@ -251,13 +262,19 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if self.pages is not None:
             log.info(f"页面缓存：{self.pages.page_hits} 页直接重用，{self.pages.content_hits} 页免于 Markdown 转换，"
                      f"{self.pages.page_misses} 页重新生成")
-        if not self.search_on or self.search is None or self.stage is None:
-            return
-        site = Path(config.site_dir)
-        for rel, data in self.search.files(self.stage.record_urls(), read_page_index(site)).items():
-            target = site / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        index = None
+        if self.search_on and self.search is not None and self.stage is not None:
+            site = Path(config.site_dir)
+            index = read_page_index(site)
+            if self.dirty is not None and self._files is not None:
+                index = self.dirty.search_entries(self._files, index)
+            for rel, data in self.search.files(self.stage.record_urls(), index).items():
+                target = site / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+        if self.dirty is not None and self._files is not None:
+            self.dirty.commit(self._files, index)
+            log.info(self.dirty.summary(self._files))
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         if self.catalog_path is not None:

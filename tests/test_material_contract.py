@@ -43,6 +43,9 @@ def broken_items() -> list[str]:
     src = inspect.getsource(search_plugin)
     if "search_index.json" not in src or "location" not in inspect.getsource(search_plugin.SearchIndex):
         problems.append("Material's search plugin no longer writes search/search_index.json (read_page_index)")
+    if "search_index_prev" not in src:
+        problems.append("Material's search plugin no longer keeps `search_index_prev` under serve --dirty "
+                        "(forget_previous_index)")
     # 4. partials replaced wholesale, whose code kb-head.js repeats
     for name, digest in material.OVERRIDDEN_PARTIALS.items():
         if material.template_digest(name) != digest:

@@ -55,7 +55,8 @@ def result(**over):
          "kb_off": {"cpu": 22, "peak_mb": 300}, "plain_off": {"cpu": 20, "peak_mb": 250}, "ratio_off_cpu": 1.1,
          "ratio_off_mem": 1.2, "kb_on": {"cpu": 30, "peak_mb": 320}, "plain_on": {"cpu": 25, "peak_mb": 260},
          "ratio_on_cpu": 1.2, "ratio_on_mem": 1.23, "unchanged": {"cpu": 5}, "edited": {"cpu": 2.5},
-         "edited_share": 0.083, "site_bytes": 90_000_000, "plain_site_bytes": 80_000_000,
+         "edited_share": 0.083, "serve_first": {"cpu": 28}, "serve_edited": {"cpu": 2.1, "wall": 2.4},
+         "serve_edited_share": 0.07, "site_bytes": 90_000_000, "plain_site_bytes": 80_000_000,
          "first_result_median_s": 0.5, "first_result_max_s": 0.6, "search_fetched_gzip_max": 120_000,
          "search_raw": 2_000_000, "search_gzip": 500_000, "search_files": 40,
          "browse": {"fetched_gzip": 300_000, "first_results_s": 0.4, "all_fetched_gzip": 900_000, "filter_ms": 12},
@@ -70,4 +71,14 @@ def test_report_table_marks_each_goal():
     assert len(lines) == 2 + len(scale.ROWS)
     build = next(line for line in lines if line.startswith("| `kb build` / 纯 MkDocs，无检索"))
     assert build.endswith("| 22 / 20 CPU 秒（1.10×） ✓ | 22 / 20 CPU 秒（1.90×） ✗ |")
-    assert "| 5.0 CPU 秒；2.5 CPU 秒（8%） ✓ |" in next(line for line in lines if "改一条记录" in line)
+    serve = next(line for line in lines if line.startswith("| `kb serve` 改一条记录"))
+    assert serve.endswith("| 2.1 CPU 秒（7%），2.4 s；首次生成 28 CPU 秒 ✓ | 2.1 CPU 秒（7%），2.4 s；首次生成 28 CPU 秒 ✓ |")
+    assert "| 5.0 CPU 秒；2.5 CPU 秒（8%） |" in next(line for line in lines if line.startswith("| `kb build` 再构建"))
+
+
+def test_serve_rebuild_measures_the_preview_server_itself(tmp_path):
+    folder = scale.project(tmp_path / "p", 12)
+    first, rebuild = scale.serve_rebuild(folder)
+    assert 0 < rebuild.cpu < first.cpu and rebuild.peak_mb >= first.peak_mb > 50
+    log = (folder / "serve.log").read_text(encoding="utf-8")
+    assert log.count("Documentation built in") == 2 and "预览：重新生成" in log  # the edit was rebuilt, once

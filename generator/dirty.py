@@ -79,8 +79,13 @@ class DirtyBuilds:
                                         additions.get(file.src_uri, ""))
             elif file.generated_by is not None and file.abs_src_path is None:
                 signature = content_key("file", file.src_uri, file.dest_uri, file.content_bytes)
+            elif file.generated_by is not None:  # made from a file elsewhere, e.g. in .cache/: which one
+                stat = os.stat(file.abs_src_path)
+                signature = content_key("copy", file.src_uri, file.dest_uri, file.abs_src_path,
+                                        f"{stat.st_size}:{stat.st_mtime_ns}")
             else:
-                continue  # a file on disk: MkDocs compares its time with the output's
+                self._dests[file.src_uri] = file.abs_dest_path
+                continue  # a file of the docs folder or theme: MkDocs compares its time with the output's
             self._signatures[file.src_uri] = signature
             self._dests[file.src_uri] = file.abs_dest_path
             before = self.written.get(file.src_uri)
@@ -124,13 +129,14 @@ class DirtyBuilds:
         for entry in (index or {}).get("docs", []):
             by_url.setdefault(str(entry.get("location", "")).split("#")[0], []).append(entry)
         written: dict[str, Written] = {}
-        for src_uri, signature in self._signatures.items():
+        for src_uri, dest in self._dests.items():
+            signature = self._signatures.get(src_uri, "")
             file = files.src_uris.get(src_uri)
             page = file.page if file is not None else None
             if page is None:
-                written[src_uri] = Written(signature, self._dests[src_uri])
+                written[src_uri] = Written(signature, dest)
             else:
-                written[src_uri] = Written(signature, self._dests[src_uri], page.title, dict(page.meta),
+                written[src_uri] = Written(signature, dest, page.title, dict(page.meta),
                                            set(page.present_anchor_ids or ()), by_url.get(page.url, []))
         dests = set(self._dests.values())
         for src_uri, before in self.written.items():
@@ -143,7 +149,7 @@ class DirtyBuilds:
 
     def summary(self, files: Files) -> str:
         pages = {f.src_uri for f in files.documentation_pages()}
-        remade = [uri for uri in self.written if uri not in self.skipped]
+        remade = [uri for uri in self._signatures if uri not in self.skipped]
         remade_pages = sum(uri in pages for uri in remade)
         return (f"预览：重新生成 {remade_pages} 个页面、{len(remade) - remade_pages} 个下载和数据文件；"
                 f"{len(self.skipped)} 个未受改动影响，保持原样")

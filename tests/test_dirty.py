@@ -103,6 +103,14 @@ def test_an_edited_hand_written_page_and_a_broken_then_fixed_record(preview, tmp
     assert about.relative_to(preview.project / "content").as_posix() not in skipped
     preview.assert_as_complete_build(tmp_path / "page")
 
+    note = preview.project / "content" / "notice.txt"  # a plain file of the docs folder, added then removed
+    note.write_text("通知", encoding="utf-8")
+    preview.rebuild()
+    assert (preview.site / "notice.txt").read_text(encoding="utf-8") == "通知"
+    note.unlink()
+    preview.rebuild()
+    assert not (preview.site / "notice.txt").exists()
+
     record = preview.project / "catalog" / "practices" / "wangge-bihuan.yml"
     good = record.read_text(encoding="utf-8")
     edit(record, "title: 示例区网格闭环服务", "title: 待填写标题")

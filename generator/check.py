@@ -23,7 +23,7 @@ from .load import MAX_BYTES, LoadedFile, Path_, field_name, load_yaml
 from .problems import Problem
 from .safety import ATTR_LIST, IMAGE, outside_images, too_big
 from .scaffold import PLACEHOLDER_WORD
-from .typography import BETWEEN, BRACKETS, LINE_END, punctuation_problems
+from .typography import BETWEEN, BRACKETS, LINE_END, MAYBE_HALFWIDTH, punctuation_problems
 from .schema import (
     ID_PATTERN,
     KIND_FOLDERS,
@@ -90,6 +90,7 @@ FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "01234567
 CJK = "\u3400-\u9fff"
 # a space between two Chinese characters or punctuation marks: left by folded text (>-) or copying
 CJK_SPACE = re.compile(rf"([{CJK}，。；：！？、）》”]|(?<=[{CJK}])[,;:!?])[ \t]+([{CJK}（《“])")
+SPACE_BEFORE_CJK = re.compile(rf"[ \t][{CJK}（《“]")  # in every CJK_SPACE match, and quick to look for
 LEGACY_FIELDS = {
     "source": ("出处现在写作 sources(列表,可以有多个)",
                "把 `source:` 改成 `sources:`,下面第一行前加“- ”、其余各行多缩进两格,如 sources: 换行后 `  - title: 原文标题`"),
@@ -207,8 +208,25 @@ def _convertible() -> frozenset[str]:
     return frozenset(ts_characters())
 
 
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@lru_cache(maxsize=1)
+def _convertible_in_bmp() -> re.Pattern:
+    """The convertible characters below U+10000 as one class (a table lookup per character in C;
+    a class with astral characters in it is a hundred times slower)."""
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(_convertible()) if ord(c) < 0x10000) + "]")
+
+
+def has_convertible(text: str) -> bool:
+    """not _convertible().isdisjoint(text), quicker: a set lookup per character is slow."""
+    if _convertible_in_bmp().search(text):
+        return True
+    return ASTRAL.search(text) is not None and not _convertible().isdisjoint(text)
+
+
 def traditional_chars(text: str) -> list[str]:
-    if _convertible().isdisjoint(text):
+    if not has_convertible(text):
         return []
     converted = _to_simplified()(text)
     return sorted({a for a, b in zip(text, converted) if a != b})
@@ -217,16 +235,20 @@ def traditional_chars(text: str) -> list[str]:
 def text_problems(loaded: LoadedFile) -> list[Problem]:
     """Rules on every string of a file: no raw HTML, no unsafe links, clean simplified text."""
     problems: list[Problem] = []
-    strings = loaded.strings()
     # A rule that finds nothing in all the strings joined by line breaks finds nothing in any one
     # of them (no rule matches across a line break where a string would end): most files are
     # clean, so each rule runs once per file, and on each string only where it may find something.
-    joined = "\n".join(text for _, text in strings)
-    html, link, attrs, images, template, spaced, boiler = (
-        rule.search(joined) is not None
-        for rule in (RAW_HTML, MARKDOWN_LINK, ATTR_LIST, IMAGE, TEMPLATE_SYNTAX, CJK_SPACE, BOILERPLATE))
-    placeholder, convertible = PLACEHOLDER_WORD in joined, not _convertible().isdisjoint(joined)
-    for path, text in strings:
+    # The slower rules first look for a character (or pair) that every match of theirs contains.
+    joined = loaded.joined()
+    html, attrs, images, template, boiler = (
+        rule.search(joined) is not None for rule in (RAW_HTML, ATTR_LIST, IMAGE, TEMPLATE_SYNTAX, BOILERPLATE))
+    link = "]" in joined and MARKDOWN_LINK.search(joined) is not None
+    spaced = SPACE_BEFORE_CJK.search(joined) is not None and CJK_SPACE.search(joined) is not None
+    placeholder, convertible = PLACEHOLDER_WORD in joined, has_convertible(joined)
+    if not (html or link or attrs or images or template or spaced or boiler or placeholder or convertible
+            or too_big(joined)):
+        return problems  # (no string is longer, or has more brackets, than all of them joined)
+    for path, text in loaded.strings():
         if html and RAW_HTML.search(text):
             problems.append(loaded.problem(path, "raw-html", "不允许 HTML 标签或尖括号链接",
                                            "请改用 Markdown;要显示尖括号请用全角《》"))
@@ -288,7 +310,7 @@ def validate(loaded: LoadedFile, model: type[BaseModel],
 
 def check_record_file(path: Path, display: str, names: dict[str, str] | None = None, raw: bytes | None = None
                       ) -> tuple[RecordBase | None, LoadedFile | None, list[Problem]]:
-    loaded, problems = load_yaml(path, display, raw)
+    loaded, problems = load_yaml(path, display, raw, positions=False)
     if loaded is None:
         return None, None, problems
     folder_kind = FOLDER_KINDS[path.parent.name]
@@ -337,7 +359,7 @@ def _source_key_problems(record: RecordBase, loaded: LoadedFile) -> list[Problem
             elif keys.index(key) != index:
                 problems.append(loaded.problem(("sources", index, "key"), "source-key", f"出处简称“{key}”重复",
                                                "每个出处的 key 必须不同"))
-    for path, value in loaded.strings():
+    for path, value in loaded.strings() if loaded.cites_source is not False else ():
         if len(path) >= 3 and path[-1] == "source" and isinstance(path[-2], int) and value not in keys:
             known = "、".join(k for k in keys if k) or "(出处还没有 key)"
             problems.append(loaded.problem(path, "unknown-source", f"出处“{value}”不存在",
@@ -416,7 +438,9 @@ def _record_file(path: Path, display: str, names: dict[str, str], names_key: str
 def _punctuation(loaded: LoadedFile) -> list[Problem]:
     """typography.punctuation_problems, after one look at all the file's strings: the marks it
     fixes never match across a line break where a string would end, so a clean file is done at once."""
-    joined = "\n".join(text for _, text in loaded.strings())
+    joined = loaded.joined()
+    if not (MAYBE_HALFWIDTH.search(joined) or "(" in joined):  # quick: no mark where a rule would find one
+        return []
     if not any(rule.search(joined) for rule in (BETWEEN, LINE_END, BRACKETS)):
         return []
     return punctuation_problems(loaded)

@@ -47,7 +47,11 @@ class LoadedFile:
     # values/keys not made yet (data from the check cache) or freed (drop_positions): the text is
     # parsed again for them only if a problem is placed in the file (most files never get one)
     positions_pending: bool = field(default=False, repr=False)
+    # whether some mapping has a text value under the key `source` (None: not known, look)
+    cites_source: bool | None = field(default=None, repr=False)
     _strings: list | None = field(default=None, repr=False)
+    _texts: list[str] | None = field(default=None, repr=False)  # the strings without their paths
+    _joined: str | None = field(default=None, repr=False)
 
     def strings(self) -> list[tuple[Path_, str]]:
         """iter_strings(self.data), made once for the several rules that read every string."""
@@ -55,9 +59,18 @@ class LoadedFile:
             self._strings = list(iter_strings(self.data))
         return self._strings
 
+    def joined(self) -> str:
+        """Every string joined by line breaks, in document order: the rules look here first, and at
+        each string (with its path) only when something may be found (most files are clean)."""
+        if self._joined is None:
+            texts = self._texts if self._texts is not None else [text for _, text in self.strings()]
+            self._joined = "\n".join(texts)
+        return self._joined
+
     def drop_positions(self) -> None:
         """Free the position tables until a problem needs them (kept: data and text)."""
-        self.values, self.keys, self.positions_pending, self._strings = {}, {}, True, None
+        self.values, self.keys, self.positions_pending = {}, {}, True
+        self._strings = self._texts = self._joined = None
 
     def mark(self, path: Path_, *, key: bool = False) -> Mark:
         """The position of `path`, or of its nearest ancestor that exists."""
@@ -194,6 +207,10 @@ def read_text(path: Path, display: str, raw: bytes | None = None) -> tuple[str |
     if text.startswith("\ufeff"):
         text = text[1:]
     problems = []
+    # every refused character is one str.isprintable refuses (a check in C, many times faster than
+    # the class below on Chinese text): a file printable but for its line breaks and tabs is clean
+    if text.replace("\n", "").replace("\t", "").replace("\r", "").isprintable():
+        return text, []
     for found in HIDDEN.finditer(text):
         index, ch = found.start(), found.group()
         if not (ch == ZWJ and _emoji_joiner(text, index)):
@@ -346,19 +363,105 @@ def _syntax_in_chinese(problem: str) -> str:
     return problem or "无法解析"
 
 
-def load_yaml(path: Path, display: str | None = None, raw: bytes | None = None
+class _Unusual(Exception):
+    """Something _values_only leaves to _Builder, which explains it (or finds it fine)."""
+
+
+NOT_YET = object()  # a mapping's next scalar is a key
+
+
+def _values_only(events) -> tuple[Any, list[str], bool]:
+    """The data, its strings in document order and whether a `source` key holds one, for a file
+    with none of what _Builder reports (no anchor, tag, alias, merge or duplicate key, complex
+    key, second document, deep nesting): the common case, without a position or path per value.
+    Anything else raises _Unusual, and _Builder reads the file again."""
+    strings: list[str] = []
+    append = strings.append
+    stack: list[tuple[Any, Any]] = []
+    parent: Any = None  # the open mapping or sequence; None at the top
+    key: Any = NOT_YET  # in a mapping: the key whose value comes next
+    root: Any = None
+    documents = 0
+    cites_source = False
+    scalar, mapping, sequence = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    for event in events:
+        kind = event.__class__
+        if kind is scalar:
+            if event.anchor is not None or event.tag is not None:
+                raise _Unusual
+            value = event.value
+            if parent.__class__ is dict and key is NOT_YET:
+                if value in parent or (value == "<<" and not event.style):
+                    raise _Unusual
+                key = value
+                continue
+            if event.style or value not in NULLS:
+                append(value)
+            else:
+                value = None
+            if parent.__class__ is dict:
+                parent[key] = value
+                if key == "source":
+                    cites_source = True
+                key = NOT_YET
+            elif parent is None:
+                root = value
+            else:
+                parent.append(value)
+        elif kind in ends:
+            parent, key = stack.pop()
+        elif kind is mapping or kind is sequence:
+            if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
+                raise _Unusual
+            container: Any = {} if kind is mapping else []
+            if parent.__class__ is dict:
+                if key is NOT_YET:
+                    raise _Unusual  # a mapping or list as a key
+                parent[key] = container
+            elif parent is None:
+                root = container
+            else:
+                parent.append(container)
+            stack.append((parent, NOT_YET))
+            parent, key = container, NOT_YET
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _Unusual
+        elif kind is yaml.AliasEvent:
+            raise _Unusual
+    return root, strings, cites_source
+
+
+def load_yaml(path: Path, display: str | None = None, raw: bytes | None = None, *, positions: bool = True
               ) -> tuple[LoadedFile | None, list[Problem]]:
-    """Load one YAML file strictly. Returns the file (None if unusable) and its problems."""
+    """Load one YAML file strictly. Returns the file (None if unusable) and its problems.
+    `positions=False`: see parse_yaml."""
     global CURRENT_FILE
     display = display or str(path)
     CURRENT_FILE = display
     text, problems = read_text(path, display, raw)
     if text is None:
         return None, problems
-    return parse_yaml(text, display)
+    return parse_yaml(text, display, positions=positions)
 
 
-def parse_yaml(text: str, display: str) -> tuple[LoadedFile | None, list[Problem]]:
+def parse_yaml(text: str, display: str, *, positions: bool = True) -> tuple[LoadedFile | None, list[Problem]]:
+    """The file's data and problems. `positions=False` makes the position tables only when a
+    problem is placed in the file (LoadedFile.mark parses it again): the same answers, and most
+    files are read once, without a position per value."""
+    if not positions:
+        parser = EVENT_LOADER(text)
+        try:
+            data, texts, cites_source = _values_only(iter(parser.get_event, None))
+        except (_Unusual, yaml.YAMLError):
+            pass  # read again below, where it is reported
+        else:
+            return LoadedFile(display, data, text=text, positions_pending=True, cites_source=cites_source,
+                              _texts=texts), []
+        finally:
+            parser.dispose()
     builder = _Builder(display)
     parser = EVENT_LOADER(text)
     try:

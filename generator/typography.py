@@ -24,6 +24,8 @@ BETWEEN = re.compile(rf"(?<={CJK}) ?([,:;?!]) ?(?={CJK})")
 LINE_END = re.compile(rf"(?<={CJK})([,:;?!])[ \t]*(?=\n[ \t]*{CJK})")
 # a bracketed aside that holds Chinese and touches Chinese on at least one side
 BRACKETS = re.compile(rf"(?:(?<={CJK}) ?\(([^()\n]*{HAN}[^()\n]*)\)|\(([^()\n]*{HAN}[^()\n]*)\) ?(?={CJK}))")
+# in every BETWEEN or LINE_END match, and quick to look for (BRACKETS needs a "(")
+MAYBE_HALFWIDTH = re.compile(rf"[,:;?!] ?{CJK}|[,:;?!][ \t]*\n")
 SPACE_AFTER = re.compile(r"([，：；？！（）]) ")
 
 

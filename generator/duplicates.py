@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 from bisect import bisect_right
 from collections import Counter, defaultdict
@@ -10,22 +11,26 @@ from typing import NamedTuple, Sequence
 
 from .load import iter_strings
 from .schema import RecordBase
-from .search.fields import plain_markdown
-from .search.text import WORD, normalise
+from .search.text import HAN, normalise
 
 # --- near-duplicates -----------------------------------------------------------------------------
 
 NEAR_DUPLICATE = 0.8  # Jaccard similarity of character 4-gram sets
 SKETCH = 64
+# A Markdown link or image reads as its words (search.fields.plain_markdown's rule): its address
+# is not compared. Of the rest only the characters search.text.WORD keeps count.
+LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+NOT_WORD = re.compile(rf"[^{HAN}0-9a-z]", re.IGNORECASE)
 
 
 def duplicate_text(record: RecordBase) -> str:
-    """The text compared for near-duplicates: everything a reader reads, without the title."""
+    """The text compared for near-duplicates: everything a reader reads, without the title, as
+    its Chinese characters, digits and letters only (simplified, lower case)."""
     data = record.model_dump(exclude={"id", "title", "region", "further_regions", "model", "secondary_models", "tags",
                                       "year", "sources",
                                       "related", "review", "kind", "implements", "supports"})
-    text = normalise(" ".join(plain_markdown(value) for _, value in iter_strings(data)))
-    return "".join(WORD.findall(text))
+    text = "".join(LINK.sub(r"\1", value) if "](" in value else value for _, value in iter_strings(data))
+    return NOT_WORD.sub("", normalise(text))
 
 
 def _shingles(text: str, k: int = 4) -> set[str]:

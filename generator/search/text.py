@@ -55,10 +55,21 @@ def _t2s_table() -> dict[int, str]:
     return {ord(k): v for k, v in t2s_map().items()}
 
 
+@lru_cache(maxsize=1)
+def _normalise_table() -> tuple[re.Pattern, dict[int, str]]:
+    """t2s, then full-width ASCII folded, as one translation table, and a class of the characters
+    it changes (all below U+10000, so a table lookup per character): most text has none of them."""
+    table = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+    for code, simplified in _t2s_table().items():
+        table[code] = chr(ord(simplified) - 0xFEE0) if "\uff01" <= simplified <= "\uff5e" else simplified
+    return re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(table)) + "]"), table
+
+
 def normalise(text: str) -> str:
     """Simplified characters, lower case, full-width ASCII folded; same length as the input."""
-    text = text.translate(_t2s_table())
-    text = "".join(chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c for c in text)
+    changed, table = _normalise_table()
+    if changed.search(text):
+        text = text.translate(table)
     return text.lower()
 
 

@@ -7,11 +7,11 @@ import zlib
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from functools import lru_cache
-from typing import NamedTuple, Sequence
+from itertools import compress
+from typing import Any, NamedTuple, Sequence
 
-from .load import iter_strings
 from .schema import RecordBase
-from .search.text import HAN, normalise
+from .search.text import HAN, _normalise_table, normalise
 
 # --- near-duplicates -----------------------------------------------------------------------------
 
@@ -23,14 +23,37 @@ LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 NOT_WORD = re.compile(rf"[^{HAN}0-9a-z]", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _never_kept() -> re.Pattern:
+    """The characters that normalise never turns into one WORD keeps (punctuation, spaces, ...):
+    dropped before normalising, most text then needs no translation table at all. (normalise
+    works character by character, so dropping them first changes nothing.)"""
+    changed, table = _normalise_table()
+    becomes_word = "".join(re.escape(chr(code)) for code, to in sorted(table.items()) if NOT_WORD.sub("", to.lower()))
+    return re.compile(rf"[^{HAN}0-9a-z{becomes_word}]", re.IGNORECASE)
+
+
+def _texts(value: Any, out: list[str]) -> list[str]:
+    """The strings in dumped data, in iter_strings' order, without their paths."""
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, dict):
+        for child in value.values():
+            _texts(child, out)
+    elif isinstance(value, list):
+        for child in value:
+            _texts(child, out)
+    return out
+
+
 def duplicate_text(record: RecordBase) -> str:
     """The text compared for near-duplicates: everything a reader reads, without the title, as
     its Chinese characters, digits and letters only (simplified, lower case)."""
     data = record.model_dump(exclude={"id", "title", "region", "further_regions", "model", "secondary_models", "tags",
                                       "year", "sources",
                                       "related", "review", "kind", "implements", "supports"})
-    text = "".join(LINK.sub(r"\1", value) if "](" in value else value for _, value in iter_strings(data))
-    return NOT_WORD.sub("", normalise(text))
+    text = "".join(LINK.sub(r"\1", value) if "](" in value else value for value in _texts(data, []))
+    return NOT_WORD.sub("", normalise(_never_kept().sub("", text)))
 
 
 def _shingles(text: str, k: int = 4) -> set[str]:
@@ -77,7 +100,8 @@ def near_duplicates(records: Sequence[RecordBase], threshold: float = NEAR_DUPLI
             members = by_hash[h]
             if 2 <= len(members) <= crowded:
                 shared.update(members[bisect_right(members, i):])
-        for j in sorted(j for j, count in shared.items() if count >= SKETCH // 8):
+        # the records that share at least SKETCH // 8 values with this one, picked out in C
+        for j in sorted(compress(shared, map((SKETCH // 8 - 1).__lt__, shared.values()))):
             if not sketches[i].size or not sketches[j].size:
                 continue
             small, large = sorted((sketches[i].size, sketches[j].size))

@@ -52,7 +52,12 @@ def duplicate_text(record: RecordBase) -> str:
     data = record.model_dump(exclude={"id", "title", "region", "further_regions", "model", "secondary_models", "tags",
                                       "year", "sources",
                                       "related", "review", "kind", "implements", "supports"})
-    text = "".join(LINK.sub(r"\1", value) if "](" in value else value for value in _texts(data, []))
+    return comparable_text(_texts(data, []))
+
+
+def comparable_text(texts: list[str]) -> str:
+    """Markdown strings as compared: WORD's characters of the normalised plain text."""
+    text = "".join(LINK.sub(r"\1", value) if "](" in value else value for value in texts)
     return NOT_WORD.sub("", normalise(_never_kept().sub("", text)))
 
 

@@ -2,6 +2,8 @@
 
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.check import check_catalog
 from generator.problems import report_text
@@ -214,3 +216,36 @@ def test_the_pipeline_uses_the_projects_cache_and_hands_on_the_same_catalogue(tm
     warm = require_catalog(project / "catalog", base=project)
     assert (warm.catalog, warm.warnings, warm.notes) == (cold.catalog, cold.warnings, cold.notes)
     assert not (FIXTURES / "valid" / ".cache").exists()  # outside a project nothing is written
+
+
+# --- the quick looks before the text rules ---------------------------------------------------------
+
+TEXT_PIECES = st.text(alphabet="网格中文，。；：！？、（）《》“”,;:!?() \t\nab1", max_size=30)
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(TEXT_PIECES)
+def test_each_quick_look_finds_something_wherever_its_rule_would(text):
+    """text_problems and _punctuation skip a rule when its quick look finds nothing: sound only
+    if every match of the rule contains what the quick look looks for."""
+    from generator.check import CJK_SPACE, SPACE_BEFORE_CJK
+    from generator.typography import BETWEEN, BRACKETS, LINE_END, MAYBE_HALFWIDTH
+
+    if CJK_SPACE.search(text):
+        assert SPACE_BEFORE_CJK.search(text)
+    if BETWEEN.search(text) or LINE_END.search(text):
+        assert MAYBE_HALFWIDTH.search(text)
+    if BRACKETS.search(text):
+        assert "(" in text
+
+
+def test_the_quick_look_for_traditional_characters_sees_every_one():
+    import sys
+
+    from generator.check import _convertible, has_convertible
+
+    convertible = _convertible()
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        assert has_convertible(ch) == (ch in convertible), hex(code)
+    assert has_convertible("简体中文𠀀網") and not has_convertible("简体中文𠀀")

@@ -142,3 +142,68 @@ def test_an_unquoted_percent_sign_says_to_quote_it():
     _, problems = parse_yaml("outcomes:\n  - statement: 满意率98%\n    unit: %\n", "x.yml")
     assert [(p.line, p.col, p.message, p.hint) for p in problems] == [
         (3, 11, "YAML 语法错误:值不能以“%”开头", '请给值加英文引号,如 unit: "%"')]
+
+
+# --- reading without positions (kb check's record files) -----------------------------------------
+
+QUICK_CASES = [
+    "a: no\nb: 010\nc: 1:20\nd: 2022-01-01\ne:\nf: ~\ng: 'null'\nh: \"\"\nnull: x\n~: y\n",
+    "id: x\nmeasures:\n  - title: 一\n  - title: 二\n    text: 三\n    source: k\n  - {title: 四, figures: [1, '2', {value: 3}]}\n",
+    "- a\n- [b, [c, {d: e}]]\n- ~\n- ''\n",
+    "just a scalar\n", "", "---\n", "# only a comment\n", "---\na: 1\n...\n", "{}\n", "[]\n",
+    "text: |\n  多行\n  文本\nfolded: >-\n  折叠\n  文本\n",
+    "source: top\nsources:\n  - key: s\n    source: 不是引用\n",
+    "a: &x 1\n", "a: 1\nb: *x\n", "a: !!str 1\n", "a: !custom 1\n", "<<: {a: 1}\n", "'<<': quoted\n",
+    "a: 1\n---\na: 2\n", "a: 1\na: 2\n", "? [a, b]\n: 1\n", "? {a: 1}\n: 2\n", "a: [1, 2\n", "a: 'unclosed\n",
+    "regions:\n  - id: x\n    name: X\n    children:\n    - id: y\n    name: Y\n    level: 县\n",
+    "outcomes:\n  - statement: 满意率98%\n    unit: %\n",
+    "a: " + "[" * 40 + "]" * 40 + "\n", "a: " + "{b: " * 31 + "c" + "}" * 31 + "\n",
+]
+
+
+def _quick_cases():
+    from conftest import FIXTURES, ROOT
+
+    files = sorted(FIXTURES.rglob("*.yml")) + sorted((ROOT / "catalog").rglob("*.yml"))  # and the seeds
+    return QUICK_CASES + [path.read_bytes().decode("utf-8", "replace") for path in files]
+
+
+def test_reading_without_positions_gives_the_same_data_problems_and_positions():
+    """kb check reads record files without a position per value and places a problem by reading
+    the file again: every answer is the one the position-keeping reader gives."""
+    from generator.load import iter_strings
+
+    cases = _quick_cases()
+    assert len(cases) > 100
+    quick_reads = 0
+    for text in cases:
+        full, full_problems = parse_yaml(text, "x.yml")
+        quick, quick_problems = parse_yaml(text, "x.yml", positions=False)
+        assert quick_problems == full_problems, text
+        if full is None:
+            assert quick is None, text
+            continue
+        assert quick.data == full.data and quick.text == full.text, text
+        if quick.positions_pending:
+            quick_reads += 1
+            strings = list(iter_strings(full.data))
+            assert quick.joined() == "\n".join(s for _, s in strings)
+            assert quick.cites_source == any(p[-1:] == ("source",) for p, _ in strings), text
+        for path in [*full.values, ("nothing",), ("measures", 9, "text")]:
+            assert quick.mark(path) == full.mark(path), (text, path)
+        for path in full.keys:
+            assert quick.mark(path, key=True) == full.mark(path, key=True), (text, path)
+        assert quick.problem(("id",), "c", "m") == full.problem(("id",), "c", "m")
+    assert quick_reads > 100  # the fixtures' files take the quick way
+
+
+def test_every_refused_character_is_one_isprintable_refuses():
+    """read_text lets a file through without the class search when str.isprintable accepts it
+    (line breaks and tabs aside): sound only if no refused character is printable."""
+    import sys
+
+    from generator.load import HIDDEN
+
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1))
+    refused = HIDDEN.findall(every)
+    assert len(refused) > 100_000 and not any(ch.isprintable() for ch in refused)

@@ -1,0 +1,65 @@
+"""Near-duplicate text: the quick way of making it gives exactly what the plain way gave
+(search.fields.plain_markdown, then normalise, then WORD's characters)."""
+
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.duplicates import NOT_WORD, _never_kept, comparable_text
+from generator.search.fields import plain_markdown
+from generator.search.text import WORD, _t2s_table, normalise
+
+# every code point a str can hold from a UTF-8 file (no surrogates)
+EVERY_CHARACTER = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+
+
+def plain_way(texts: list[str]) -> str:
+    return "".join(WORD.findall(normalise(" ".join(plain_markdown(t) for t in texts))))
+
+
+def normalise_per_character(text: str) -> str:
+    """normalise as it was first written: t2s, then full-width ASCII folded one character at a time."""
+    text = text.translate(_t2s_table())
+    text = "".join(chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c for c in text)
+    return text.lower()
+
+
+def test_normalise_is_unchanged_for_every_character():
+    assert normalise(EVERY_CHARACTER) == normalise_per_character(EVERY_CHARACTER)
+    assert normalise("網格化管理，ＡＢ（Ｋ）") == normalise_per_character("網格化管理，ＡＢ（Ｋ）") == "网格化管理,ab(k)"
+
+
+def test_not_word_is_exactly_what_word_does_not_keep():
+    assert NOT_WORD.sub("", EVERY_CHARACTER) == "".join(WORD.findall(EVERY_CHARACTER))
+
+
+def test_characters_dropped_before_normalising_never_become_one_word_keeps():
+    dropped = "".join(_never_kept().findall(EVERY_CHARACTER))
+    assert len(dropped) > 1_000_000  # nearly everything: the quick path is worth having
+    assert WORD.findall(normalise(dropped)) == []
+    assert "，" in dropped and "（" in dropped and "Ａ" not in dropped and "網" not in dropped
+
+
+HOSTILE = [
+    "網格化管理，推行“一評四會”（試點）",
+    "见[鹤壁市一平四会](https://example.org/网格?a=1)与![图片说明](/img/x.png)",
+    "[未闭合的链接](没有右括号 和 [嵌套 [括号]](x) 以及 ](",
+    "**加粗** _斜体_ `代码` # 标题 > 引用 | 表格",
+    "ＡＢＣ１２３ａｂｃ K ſ ı İ Σ ΑΣ ǅ",
+    "第一行\n第二行\t制表\u3000全角空格\u00a0不换行",
+    "",
+]
+
+
+def test_comparable_text_is_the_plain_way_on_hostile_text():
+    for texts in ([t] for t in HOSTILE):
+        assert comparable_text(texts) == plain_way(texts), texts
+    assert comparable_text(HOSTILE) == plain_way(HOSTILE)
+    assert comparable_text(["见[甲](http://a)", "乙](http://b)"]) == plain_way(["见[甲](http://a)", "乙](http://b)"])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.text(alphabet="[]()!*_`#>| \n网格網ＡａA1１Kİ：，http:/.", max_size=40), max_size=4))
+def test_comparable_text_is_the_plain_way_on_random_markdown(texts):
+    assert comparable_text(texts) == plain_way(texts)

@@ -87,21 +87,23 @@ def check(catalog_dir: Path, fmt: str, strict: bool, archive_dir: Path | None, n
     from .cache import Cache
     from .check import halfwidth_punctuation
     from .completeness import completeness_problems
-    from .pipeline import project_cache
+    from .pipeline import cycle_collector_paused, project_cache
 
     cache = Cache(None, "check") if no_cache else project_cache(catalog_dir)
-    result = check_catalog(catalog_dir, base=Path.cwd(), archive=archive_dir, config_file=Path("mkdocs.yml"),
-                           cache=cache)
-    for note in result.notes:
-        click.echo(note, err=True)
-    if not strict and _build_is_strict(catalog_dir):
-        strict = True
-        if fmt == "text":
-            click.echo("mkdocs.yml 中 catalog 插件设了 strict: true：警告也算错误，与 kb build 一致。", err=True)
-    found = result.problems + halfwidth_punctuation(catalog_dir, Path.cwd(), result.punctuation)
-    if result.catalog is not None:
-        found += completeness_problems(result.catalog)
-    sys.exit(_report(found, fmt, strict))
+    with cycle_collector_paused():  # (the whole command: the records stay in memory to the end)
+        result = check_catalog(catalog_dir, base=Path.cwd(), archive=archive_dir, config_file=Path("mkdocs.yml"),
+                               cache=cache)
+        for note in result.notes:
+            click.echo(note, err=True)
+        if not strict and _build_is_strict(catalog_dir):
+            strict = True
+            if fmt == "text":
+                click.echo("mkdocs.yml 中 catalog 插件设了 strict: true：警告也算错误，与 kb build 一致。", err=True)
+        found = result.problems + halfwidth_punctuation(catalog_dir, Path.cwd(), result.punctuation)
+        if result.catalog is not None:
+            found += completeness_problems(result.catalog)
+        code = _report(found, fmt, strict)
+    sys.exit(code)
 
 
 @main.command()

@@ -30,7 +30,7 @@ def check_catalog(root: Path, base: Path | None = None, archive: Path | None = N
     """Check every file under `root` and, when nothing is an error, assemble the Catalog: the one
     place a Catalog is built. `archive`/`config_file` locate the archived originals (archive.py);
     `cache` remembers each file's own result (check.check_files), without changing the result."""
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         checked = check_files(root, base, archive, config_file, cache)
         if not checked.ok:
             return CheckResult(None, checked.problems, checked.notes, checked.archive_checked, checked.punctuation)
@@ -40,7 +40,7 @@ def check_catalog(root: Path, base: Path | None = None, archive: Path | None = N
 
 
 @contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
+def cycle_collector_paused() -> Iterator[None]:
     """Checking makes millions of short-lived objects while it keeps thousands of records: the
     cycle collector would walk the kept ones again and again (a tenth of a cold check at 10,000
     records) to find next to nothing, as reading a file makes no cycles. Reference counting still

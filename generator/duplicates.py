@@ -7,7 +7,7 @@ import zlib
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from functools import lru_cache
-from itertools import compress
+from itertools import chain, compress
 from typing import Any, NamedTuple, Sequence
 
 from .schema import RecordBase
@@ -93,18 +93,17 @@ def near_duplicates(records: Sequence[RecordBase], threshold: float = NEAR_DUPLI
     by_hash: dict[int, list[int]] = defaultdict(list)
     for index, (_, hashes) in enumerate(sketches):
         for h in hashes:
-            by_hash[h].append(index)  # ascending
+            by_hash[h].append(index)
     crowded = max(20, len(records) // 50)
+    # buckets that are not crowded (a value most records share says nothing), nor alone
+    buckets = {h: members for h, members in by_hash.items() if 2 <= len(members) <= crowded}
     shingles = lru_cache(maxsize=256)(lambda index: _shingles(duplicate_text(records[index])))
     found = []
-    # the sketch values each pair shares, counted for one record at a time (memory stays O(N)),
-    # in buckets that are not crowded (a value most records share says nothing)
+    # the sketch values each pair shares, counted for one record at a time (memory stays O(N)):
+    # the later records in each of this one's buckets
     for i, (_, hashes) in enumerate(sketches):
-        shared: Counter[int] = Counter()
-        for h in hashes:
-            members = by_hash[h]
-            if 2 <= len(members) <= crowded:
-                shared.update(members[bisect_right(members, i):])
+        shared = Counter(chain.from_iterable(
+            members[bisect_right(members, i):] for members in filter(None, map(buckets.get, hashes))))
         # the records that share at least SKETCH // 8 values with this one, picked out in C
         for j in sorted(compress(shared, map((SKETCH // 8 - 1).__lt__, shared.values()))):
             if not sketches[i].size or not sketches[j].size:

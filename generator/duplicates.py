@@ -28,7 +28,7 @@ def _never_kept() -> re.Pattern:
     """The characters that normalise never turns into one WORD keeps (punctuation, spaces, ...):
     dropped before normalising, most text then needs no translation table at all. (normalise
     works character by character, so dropping them first changes nothing.)"""
-    changed, table = _normalise_table()
+    _, table = _normalise_table()
     becomes_word = "".join(re.escape(chr(code)) for code, to in sorted(table.items()) if NOT_WORD.sub("", to.lower()))
     return re.compile(rf"[^{HAN}0-9a-z{becomes_word}]", re.IGNORECASE)
 
@@ -93,7 +93,7 @@ def near_duplicates(records: Sequence[RecordBase], threshold: float = NEAR_DUPLI
     by_hash: dict[int, list[int]] = defaultdict(list)
     for index, (_, hashes) in enumerate(sketches):
         for h in hashes:
-            by_hash[h].append(index)
+            by_hash[h].append(index)  # ascending
     crowded = max(20, len(records) // 50)
     # buckets that are not crowded (a value most records share says nothing), nor alone
     buckets = {h: members for h, members in by_hash.items() if 2 <= len(members) <= crowded}

@@ -377,7 +377,7 @@ def _values_only(events) -> tuple[Any, list[str], bool]:
     Anything else raises _Unusual, and _Builder reads the file again."""
     strings: list[str] = []
     append = strings.append
-    stack: list[tuple[Any, Any]] = []
+    stack: list[Any] = []  # the open containers' parents
     parent: Any = None  # the open mapping or sequence; None at the top
     key: Any = NOT_YET  # in a mapping: the key whose value comes next
     root: Any = None
@@ -410,7 +410,7 @@ def _values_only(events) -> tuple[Any, list[str], bool]:
             else:
                 parent.append(value)
         elif kind in ends:
-            parent, key = stack.pop()
+            parent, key = stack.pop(), NOT_YET
         elif kind is mapping or kind is sequence:
             if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
                 raise _Unusual
@@ -423,7 +423,7 @@ def _values_only(events) -> tuple[Any, list[str], bool]:
                 root = container
             else:
                 parent.append(container)
-            stack.append((parent, NOT_YET))
+            stack.append(parent)
             parent, key = container, NOT_YET
         elif kind is yaml.DocumentStartEvent:
             documents += 1

@@ -5,8 +5,8 @@ documented configuration is listed here, and `tests/test_material_contract.py` c
 against the installed Material, pinned to `PINNED_VERSION`: an upgrade fails that one test with a
 message saying what to re-check, instead of breaking pages.
 
-1. The search plugin's config keys `separator` and `jieba_dict_user`, and its module global
-   `jieba` (None when jieba failed to import): `configure_search`.
+1. The search plugin's config keys `separator`, `jieba_dict` and `jieba_dict_user`, and its
+   module global `jieba` (set to None: Material then does not segment): `configure_search`.
 2. The search worker: the page configuration names Material's hashed worker URL, which
    `use_worker` points at ours; ours (generator/assets/search-worker.js) speaks Material's
    undocumented worker messages (setup / ready / query / result).
@@ -77,23 +77,28 @@ def separator_ok(separator: str) -> bool:
     return "\\u200b" in separator or "\u200b" in separator
 
 
-def configure_search(config, dict_path: Path) -> bool:
-    """Chinese word segmentation in Material's search with our domain dictionary. Returns whether
-    Material's search is on (then our index and worker replace its own). Must run before Material's
-    search plugin's own on_config, which loads `jieba_dict_user`."""
+def configure_search(config) -> bool:
+    """Returns whether Material's search is on; then our index and worker replace its own. Must run
+    before Material's search plugin's own on_config.
+
+    Material's index is replaced wholesale (our `on_post_build` overwrites search_index.json), and
+    the only part of it we read, the hand-written pages' text, is the same with or without its
+    segmentation (it only adds U+200B, which `search.site.entries_from_material` takes out again). So
+    Material's own jieba is switched off: it would load a second copy of jieba's dictionary (some 70
+    MB) and cut every indexed page for nothing. Our analyzer (`search.text.Analyzer`) does the
+    segmenting, with the domain dictionary."""
     plugin = search_plugin(config)
     if plugin is None:
         return False
     from material.plugins.search import plugin as material_search
 
-    if material_search.jieba is None:
-        raise MaterialError("Material 搜索插件未启用中文分词(导入 jieba 失败),站点未生成。请安装项目依赖后重新构建。")
     if plugin.config.separator is None:
         plugin.config.separator = ZH_SEPARATOR
     elif not separator_ok(plugin.config.separator):
         raise MaterialError("mkdocs.yml 中 search 的 separator 必须包含 \\u200b(jieba 分出的词以零宽空格隔开),"
                             f"现为 {plugin.config.separator!r}")
-    plugin.config.jieba_dict_user = str(dict_path)
+    material_search.jieba = None  # a module global: Material segments only when it is set
+    plugin.config.jieba_dict = plugin.config.jieba_dict_user = None  # Material would load them into it
     return True
 
 

@@ -121,7 +121,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             raise PluginError(f"{exc}。站点未生成:没有分词,站内搜索只能整段匹配中文。"
                               "请安装项目依赖(pip install -e .)后重新构建。") from None
         try:
-            self.search_on = configure_search(config, site_search.dict_path)
+            self.search_on = configure_search(config)
         except MaterialError as exc:
             raise PluginError(str(exc)) from None
         return site_search

@@ -1,12 +1,14 @@
 """Search: one vocabulary, two engines.
 
-- `domain_terms` / `write_user_dict`: the domain dictionary (taxonomy, glossary with aliases, tags,
-  region names, the quoted key terms of record titles) in jieba's user-dictionary format. The
-  MkDocs plugin hands the file to Material's search plugin (`jieba_dict_user`); `Analyzer` adds
-  the same words with the same frequency, so 三治融合 or 积分换项目 is one word in every engine.
+- `domain_terms`: the domain dictionary (taxonomy, glossary with aliases, tags, region names, the
+  quoted key terms of record titles); `Analyzer` adds each word to jieba's dictionary, so 三治融合 or
+  积分换项目 is one word in the site's index and in `kb search`. Material's own segmentation is
+  switched off (generator/material.py `configure_search`): its index is replaced by ours.
 - `Analyzer`: jieba (search mode, no HMM guessing, so it is deterministic) over text normalised to
   simplified characters with a 1:1 character map, lower-cased, stop words dropped. Because the
   character map is 1:1, token offsets are offsets into the original text (highlighting works).
+  `Analyzer.tokens` gives jieba's words at a fraction of its cost (runs of characters seen before
+  are not cut again; new ones are cut by jieba's own route, written without its generators).
 - `record_fields`: what is indexed for a record, field by field.
 - `Corpus`: the analysed catalogue, each record segmented once and its tokens kept in
   `.cache/segments/`; `similar_records` (related records), the site's search index
@@ -32,5 +34,5 @@ from __future__ import annotations
 from .fields import FIELD_WEIGHTS, Corpus, Doc, content_hash, plain_markdown, record_fields
 from .related import similar_records
 from .text import (DICT_FREQ, HAN, QUOTED, STOPWORDS, WORD, Analyzer, JiebaMissing, analyzer_for, catalog_analyzer,
-                   dictionary_hash, domain_terms, normalise, require_jieba, t2s_map, ts_characters, write_user_dict)
+                   dictionary_hash, domain_terms, normalise, require_jieba, t2s_map, ts_characters)
 

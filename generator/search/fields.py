@@ -50,7 +50,6 @@ def plain_markdown(text: str) -> str:
 @dataclass(frozen=True)
 class Doc:
     id: str
-    fields: dict[str, str]
     tokens: dict[str, list[str]]  # field -> tokens
     key: str = ""  # the cache key of the tokens: the hash of the field texts and the dictionary
 
@@ -62,7 +61,9 @@ class Corpus:
     jieba is the slow part (seconds per thousand records), so each record's tokens are kept in
     `cache` (`.cache/segments/`) under the hash of the field texts and the dictionary: a second
     build, or `kb search` after a build, segments only the records whose text changed (and loads
-    jieba only if there is one)."""
+    jieba only if there is one). The field texts are not kept, and each distinct token is one
+    string shared by every list that holds it: the tokens of a large catalogue are most of what
+    search keeps in memory through a build."""
 
     def __init__(self, catalog: Catalog, analyzer: Analyzer | None = None, *, cache: Cache | None = None,
                  terms: Sequence[str] | None = None):
@@ -70,26 +71,42 @@ class Corpus:
         self._analyzer = analyzer
         self.terms = tuple(analyzer.terms if analyzer else terms if terms is not None else domain_terms(catalog))
         self.cache = cache or Cache(None, "segments")
-        dict_hash = dictionary_hash(self.terms)
+        self.dict_hash = dictionary_hash(self.terms)
+        self.vocabulary: dict[str, str] = {}
         self.docs: list[Doc] = []
         for record in catalog.records:
             fields = record_fields(catalog, record)
-            key = content_key(json.dumps(fields, ensure_ascii=False, sort_keys=True), dict_hash)
-            tokens = json.loads(self.cache.get_or_make(key, lambda: self._segment(fields)))
-            self.docs.append(Doc(record.id, fields, tokens, key))
+            key = content_key(json.dumps(fields, ensure_ascii=False, sort_keys=True), self.dict_hash)
+            tokens = self._tokens(self.cache.get_or_make(key, lambda: self._segment(fields)))
+            self.docs.append(Doc(record.id, tokens, key))
         self.df: Counter[str] = Counter()
         for doc in self.docs:
             self.df.update(set().union(*map(set, doc.tokens.values())))
 
+    def _tokens(self, data: bytes) -> dict[str, list[str]]:
+        shared = self.vocabulary.setdefault
+        return {name: [shared(t, t) for t in tokens] for name, tokens in json.loads(data).items()}
+
     def _segment(self, fields: Mapping[str, str]) -> bytes:
         tokens = {name: self.analyzer.tokens(text) for name, text in fields.items()}
         return json.dumps(tokens, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    def text_tokens(self, fields: Mapping[str, str]) -> dict[str, list[str]]:
+        """The tokens of texts that are not records (the site's pages), kept in the same cache."""
+        key = content_key("text", json.dumps(fields, ensure_ascii=False, sort_keys=True), self.dict_hash)
+        return self._tokens(self.cache.get_or_make(key, lambda: self._segment(fields)))
 
     @property
     def analyzer(self) -> Analyzer:
         if self._analyzer is None:
             self._analyzer = analyzer_for(self.terms)
         return self._analyzer
+
+    def release_analyzer(self) -> None:
+        """Let jieba's dictionary (some 70 MB) go once no more text is to be segmented; `analyzer`
+        loads it again if some is."""
+        self._analyzer = None
+        analyzer_for.cache_clear()
 
     def weighted_tf(self, doc: Doc) -> Counter[str]:
         tf: Counter[str] = Counter()

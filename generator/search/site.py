@@ -42,7 +42,7 @@ from .fields import FIELD_WEIGHTS, Corpus
 from .related import cached_similar_records
 from .thesaurus import catalog_synonyms
 from .query import PARAMS
-from .text import Analyzer, domain_terms, t2s_map, write_user_dict
+from .text import t2s_map
 
 DOCS_PER_PIECE = 100  # documents per piece of the table (search/kb/docs/<n>.js), ~25 KB raw
 # A result lists at most this many pages (Material shows ten, then ten more on scrolling); each
@@ -84,7 +84,6 @@ def _teaser(text: str, limit: int = 160) -> str:
 def build(corpus: Corpus, urls: Mapping[str, str], pages: Sequence[PageEntry],
           material_config: Mapping, synonyms: Mapping[str, list[str]] | None = None) -> dict[str, bytes]:
     """Every file of the site's search index, by path under the site folder."""
-    analyzer: Analyzer = corpus.analyzer
     catalog = corpus.catalog
     table: list[dict] = []
     fields: list[dict[str, Counter[str]]] = []  # per document: field -> term counts
@@ -101,7 +100,8 @@ def build(corpus: Corpus, urls: Mapping[str, str], pages: Sequence[PageEntry],
         kind = "术语" if GLOSSARY.match(page.location) else ""
         table.append({"location": page.location, "title": html.escape(page.title, quote=False),
                       "text": html.escape(_teaser(page.text), quote=False), "kind": kind})
-        fields.append({"title": Counter(analyzer.tokens(page.title)), "body": Counter(analyzer.tokens(page.text))})
+        tokens = corpus.text_tokens({"title": page.title, "body": page.text})
+        fields.append({name: Counter(words) for name, words in tokens.items()})
 
     postings = bm25_postings(fields, records)
 
@@ -208,19 +208,24 @@ def worker_source() -> str:
 
 
 class SiteSearch:
-    """What a site build needs from search, independent of MkDocs: the domain dictionary file
-    (for Material's `jieba_dict_user`), the analysed catalogue, similar records, and the files of
-    the search index. `cache_dir` is the search's folder in the project's cache (`.cache/search`);
-    the records' tokens are kept beside it, in `.cache/segments`, where `kb search` finds them too."""
+    """What a site build needs from search, independent of MkDocs: the analysed catalogue, similar
+    records, and the files of the search index. `cache_dir` is the search's folder in the project's
+    cache (`.cache/search`); the records' tokens are kept beside it, in `.cache/segments`, where
+    `kb search` finds them too.
+
+    jieba's dictionary is let go as soon as the records are segmented: the pages' text, segmented
+    after the build for the index, loads it again only when it is not in the cache."""
 
     def __init__(self, catalog, cache_dir):
         self.catalog = catalog
-        self.terms = domain_terms(catalog)
-        self.dict_path = write_user_dict(self.terms, Path(cache_dir) / "userdict.txt")
-        self.corpus = Corpus(catalog, cache=Cache(Path(cache_dir).parent, "segments"), terms=self.terms)
+        self.corpus = Corpus(catalog, cache=Cache(Path(cache_dir).parent, "segments"))
+        self.corpus.release_analyzer()
         self.similar = cached_similar_records(self.corpus, Cache(Path(cache_dir).parent, "similar"))
         self.synonyms = catalog_synonyms(catalog)
 
     def files(self, urls: Mapping[str, str], material_index: Mapping) -> dict[str, bytes]:
         pages = entries_from_material(material_index.get("docs", []))
-        return build(self.corpus, urls, pages, material_index.get("config", {}), self.synonyms)
+        try:
+            return build(self.corpus, urls, pages, material_index.get("config", {}), self.synonyms)
+        finally:
+            self.corpus.release_analyzer()

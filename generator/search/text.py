@@ -4,10 +4,11 @@ analyzer (jieba). No whoosh, no MkDocs: `kb check` imports this."""
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 from ..catalog import Catalog
 
@@ -15,6 +16,7 @@ from ..catalog import Catalog
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 WORD = re.compile(rf"[{HAN}]|[0-9a-z]", re.IGNORECASE)
+ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")  # jieba's re_eng
 QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,16})[”\"」』’]")
 # Function words that carry no meaning on their own; dropped from every index and every query.
 STOPWORDS = frozenset(
@@ -113,17 +115,6 @@ def domain_terms(catalog: Catalog) -> list[str]:
 DICT_FREQ = 30000  # high enough to keep a domain term whole, low enough not to swallow longer words
 
 
-def write_user_dict(terms: Iterable[str], path: Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = "".join(f"{t} {DICT_FREQ} n\n" for t in terms)
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    return path
-
-
 def dictionary_hash(terms: Sequence[str]) -> str:
     return hashlib.sha256("\n".join(terms).encode("utf-8")).hexdigest()[:16]
 
@@ -144,7 +135,16 @@ def require_jieba():
 
 
 class Analyzer:
-    """jieba with the domain dictionary, over normalised text."""
+    """jieba with the domain dictionary, over normalised text.
+
+    `tokens` gives exactly the words of jieba's `tokenize` (`spans`), at a fraction of its cost: text
+    is cut into the same runs of characters jieba cuts one by one, a run seen before (a region path, a
+    model name, a repeated phrase) is not cut again, and a new run is cut by `_cut`, jieba's own
+    no-HMM route (same dictionary, same scores, same ties) without its per-word generator and tuples.
+    tests/test_search_segmentation.py compares the two on the seed catalogue, a synthetic one and
+    generated text."""
+
+    RUNS_KEPT = 200_000  # remembered runs of characters; a bound on memory for a large catalogue
 
     def __init__(self, terms: Sequence[str] = ()):
         jieba = require_jieba()
@@ -153,6 +153,10 @@ class Analyzer:
         self._tok.initialize()
         for term in self.terms:
             self._tok.add_word(term, DICT_FREQ, "n")
+        self._han = jieba.re_han_default  # what jieba cuts with its dictionary; the rest is cut per character
+        self._log_total = math.log(self._tok.total)
+        self._scores: dict[str, float] = {}  # word -> log(freq) - log(total), jieba's edge weight
+        self._runs: dict[tuple[str, bool], list[str]] = {}
 
     def spans(self, text: str, *, search: bool = True) -> Iterator[tuple[str, int, int]]:
         """(token, start, end) with offsets into `text`. Search mode also yields the dictionary
@@ -165,14 +169,86 @@ class Analyzer:
             yield word, start, end
 
     def tokens(self, text: str, *, search: bool = True) -> list[str]:
-        return [w for w, _, _ in self.spans(text, search=search)]
+        """The words of `spans`, without offsets."""
+        out: list[str] = []
+        for block in self._han.split(normalise(text)):
+            if not block:
+                continue
+            if self._han.match(block):
+                words = self._runs.get((block, search))
+                if words is None:
+                    if len(self._runs) >= self.RUNS_KEPT:
+                        self._runs.clear()
+                    words = self._runs[(block, search)] = self._run_tokens(block, search)
+                out += words
+            else:  # jieba yields each whitespace character and every other character on its own
+                out += [c for c in block if c not in STOPWORDS and WORD.match(c)]
+        return out
+
+    def _run_tokens(self, run: str, search: bool) -> list[str]:
+        """jieba's `tokenize` of one run of characters, kept words only."""
+        freq = self._tok.FREQ
+        out = []
+        for word in self._cut(run):
+            if search:  # jieba's search mode: the dictionary's two- and three-character words inside
+                size = len(word)
+                if size > 2:
+                    out += [gram for i in range(size - 1) if freq.get(gram := word[i:i + 2])]
+                if size > 3:
+                    out += [gram for i in range(size - 2) if freq.get(gram := word[i:i + 3])]
+            out.append(word)
+        return [w for w in out if w not in STOPWORDS and WORD.search(w)]
+
+    def _cut(self, run: str) -> list[str]:
+        """jieba's `__cut_DAG_NO_HMM`: the route through the run with the highest sum of word scores
+        (log frequency over the total; a character the dictionary does not know scores as frequency
+        1), found right to left; on a tie the longer word wins. Single ASCII letters and digits in a
+        row are joined, as jieba does."""
+        freq, scores, log_total = self._tok.FREQ, self._scores, self._log_total
+        n = len(run)
+        best = [0.0] * (n + 1)  # best[k]: score of the best route through run[k:]
+        end = [0] * (n + 1)     # end[k]: the last character of its first word
+        for k in range(n - 1, -1, -1):
+            top, last = None, k
+            i, frag = k + 1, run[k]
+            count = freq.get(frag)
+            while count is not None:  # every dictionary word starting at k (jieba's DAG)
+                if count:
+                    score = scores.get(frag)
+                    if score is None:
+                        score = scores[frag] = math.log(count) - log_total
+                    score += best[i]
+                    if top is None or score >= top:
+                        top, last = score, i - 1
+                if i >= n:
+                    break
+                i += 1
+                frag = run[k:i]
+                count = freq.get(frag)
+            if top is None:  # no word: the character alone, at frequency 1 (log 1 = 0)
+                top = 0.0 - log_total + best[k + 1]
+            best[k], end[k] = top, last
+        words, k, letters = [], 0, ""
+        while k < n:
+            word = run[k:end[k] + 1]
+            if word in ASCII_ALNUM:
+                letters += word
+            else:
+                if letters:
+                    words.append(letters)
+                    letters = ""
+                words.append(word)
+            k = end[k] + 1
+        if letters:
+            words.append(letters)
+        return words
 
     def query_terms(self, query: str) -> list[str]:
         """A query's words in reading order (accurate mode: 三治融合 stays one term)."""
         return list(dict.fromkeys(self.tokens(query, search=False)))
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)  # one jieba dictionary in memory at a time
 def analyzer_for(terms: tuple[str, ...]) -> Analyzer:
     return Analyzer(terms)
 

@@ -30,6 +30,7 @@ import html
 import json
 import math
 import re
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
@@ -85,40 +86,37 @@ def build(corpus: Corpus, urls: Mapping[str, str], pages: Sequence[PageEntry],
           material_config: Mapping, synonyms: Mapping[str, list[str]] | None = None) -> dict[str, bytes]:
     """Every file of the site's search index, by path under the site folder."""
     catalog = corpus.catalog
-    table: list[dict] = []
-    fields: list[dict[str, Counter[str]]] = []  # per document: field -> term counts
+    table: list[list[str]] = []  # per document: location, title, teaser, kind of page
     for doc in corpus.docs:
         record = catalog.by_id[doc.id]
         region = catalog.regions[record.region].name
         year = f" · {record.year}年" if record.year is not None else ""
         teaser = f"{KIND_NAMES[record.kind]} · {region}{year} — {record.summary}"
-        table.append({"location": urls[doc.id], "title": html.escape(record.title, quote=False),
-                      "text": html.escape(_teaser(teaser), quote=False), "kind": KIND_NAMES[record.kind]})
-        fields.append({name: Counter(tokens) for name, tokens in doc.tokens.items()})
+        table.append([urls[doc.id], html.escape(record.title, quote=False), html.escape(_teaser(teaser), quote=False),
+                      KIND_NAMES[record.kind]])
     records = len(table)
+    page_tokens = []
     for page in pages:
         kind = "术语" if GLOSSARY.match(page.location) else ""
-        table.append({"location": page.location, "title": html.escape(page.title, quote=False),
-                      "text": html.escape(_teaser(page.text), quote=False), "kind": kind})
-        tokens = corpus.text_tokens({"title": page.title, "body": page.text})
-        fields.append({name: Counter(words) for name, words in tokens.items()})
+        table.append([page.location, html.escape(page.title, quote=False), html.escape(_teaser(page.text), quote=False),
+                      kind])
+        page_tokens.append(corpus.text_tokens({"title": page.title, "body": page.text}))
 
-    postings = bm25_postings(fields, records)
+    postings = bm25_postings([doc.tokens for doc in corpus.docs] + page_tokens, records, corpus.df)
 
     total = sum(len(t) * 3 + 6 * len(p) for t, p in postings.items())
     shards = max(1, min(MAX_SHARDS, math.ceil(total / SHARD_BYTES)))
-    grouped: dict[int, dict[str, list[int]]] = {i: {} for i in range(shards)}
+    grouped: dict[int, list[str]] = {i: [] for i in range(shards)}
     for term in sorted(postings):
-        grouped[ord(term[0]) % shards][term] = postings[term]
+        grouped[ord(term[0]) % shards].append(term)
 
     files: dict[str, bytes] = {}
-    for i, terms in grouped.items():
-        body = json.dumps(terms, ensure_ascii=False, separators=(",", ":"))
+    for i, terms in grouped.items():  # each shard's lists as Python lists only while it is written
+        body = json.dumps({term: postings[term].tolist() for term in terms}, ensure_ascii=False, separators=(",", ":"))
         files[f"search/kb/{i}.js"] = f"kbShard({i},{body})\n".encode("utf-8")
     # The table of documents in pieces: a result loads only the pieces of the documents it lists.
     for k in range(0, max(1, len(table)), DOCS_PER_PIECE):
-        rows = [[d["location"], d["title"], d["text"], d["kind"]] for d in table[k:k + DOCS_PER_PIECE]]
-        body = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+        body = json.dumps(table[k:k + DOCS_PER_PIECE], ensure_ascii=False, separators=(",", ":"))
         files[f"search/kb/docs/{k // DOCS_PER_PIECE}.js"] = f"kbDocs({k // DOCS_PER_PIECE},{body})\n".encode("utf-8")
     pairs = "".join(k + v for k, v in sorted(t2s_map().items()))
     files["search/kb/t2s.js"] = f"kbT2S({json.dumps(pairs, ensure_ascii=False)})\n".encode("utf-8")
@@ -133,49 +131,57 @@ def build(corpus: Corpus, urls: Mapping[str, str], pages: Sequence[PageEntry],
     return files
 
 
-def bm25_postings(fields: Sequence[Mapping[str, Counter]], records: int) -> dict[str, list[int]]:
+def bm25_postings(docs: Sequence[Mapping[str, Sequence[str]]], records: int,
+                  df: Mapping[str, int] | None = None) -> dict[str, array]:
     """Delta-encoded postings {term: [doc delta, weight, ...]} of BM25 per field, summed with the
     field weights: a word in the title outweighs the same word repeated in the body, and a long
-    record is not favoured for being long. Document frequencies and average lengths are taken over
-    the first `records` documents (the records) only, so a record's weights are the same on the site
-    (records, then pages) as in `kb search` (records only); pages are weighted with the records' idf."""
+    record is not favoured for being long. `docs` holds each document's tokens by field. Document
+    frequencies (`df`, the Corpus's when given) and average lengths are taken over the first
+    `records` documents (the records) only, so a record's weights are the same on the site
+    (records, then pages) as in `kb search` (records only); pages are weighted with the records' idf.
+
+    One document's term counts at a time, and each list a compact array of ints: for a large
+    catalogue the postings are the biggest thing built at the end of a build, when MkDocs' own
+    pages are all in memory."""
     n = records
-    df: Counter[str] = Counter()
+    if df is None:
+        df = Counter()
+        for doc in docs[:records]:
+            df.update(set().union(*map(set, doc.values())))
     length_sum: Counter[str] = Counter()
     field_docs: Counter[str] = Counter()
     page_sum: Counter[str] = Counter()
     page_docs: Counter[str] = Counter()
-    for d, doc_fields in enumerate(fields):
-        if d < records:
-            df.update(set().union(*map(set, doc_fields.values())))
-        for name, counts in doc_fields.items():
-            (length_sum if d < records else page_sum)[name] += sum(counts.values())
+    for d, doc in enumerate(docs):
+        for name, tokens in doc.items():
+            (length_sum if d < records else page_sum)[name] += len(tokens)
             (field_docs if d < records else page_docs)[name] += 1
     avg = {name: (length_sum[name] / field_docs[name]) or 1.0 for name in field_docs}
     page_avg = {name: (page_sum[name] / page_docs[name]) or 1.0 for name in page_docs}
-    postings: dict[str, list[int]] = {}
+    postings: dict[str, array] = {}
     last: dict[str, int] = {}
-    for d, doc_fields in enumerate(fields):
+    for d, doc in enumerate(docs):
         scores: Counter[str] = Counter()
         averages = avg if d < records else page_avg
-        for name, counts in doc_fields.items():
-            norm = K1 * (1 - B + B * sum(counts.values()) / averages.get(name, 1.0))
-            for term, tf in counts.items():
+        for name, tokens in doc.items():
+            norm = K1 * (1 - B + B * len(tokens) / averages.get(name, 1.0))
+            for term, tf in Counter(tokens).items():
                 scores[term] += FIELD_WEIGHTS[name] * tf * (K1 + 1) / (tf + norm)
         factor = 1.0 if d < records else PAGE_WEIGHT
         for term in sorted(scores):
-            idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
+            idf = math.log(1 + (n - df.get(term, 0) + 0.5) / (df.get(term, 0) + 0.5))
             weight = max(1, round(scores[term] * idf * factor * 10))
-            plist = postings.setdefault(term, [])
-            plist += [d - last.get(term, 0), weight]
+            plist = postings.get(term)
+            if plist is None:
+                plist = postings[term] = array("i")
+            plist.extend((d - last.get(term, 0), weight))
             last[term] = d
     return postings
 
 
-def record_postings(corpus: Corpus) -> dict[str, list[int]]:
+def record_postings(corpus: Corpus) -> dict[str, array]:
     """The records' postings exactly as the site's index holds them (`kb search` ranks with these)."""
-    return bm25_postings([{name: Counter(tokens) for name, tokens in doc.tokens.items()} for doc in corpus.docs],
-                         len(corpus.docs))
+    return bm25_postings([doc.tokens for doc in corpus.docs], len(corpus.docs), corpus.df)
 
 
 def read_docs(site_dir: Path) -> list[dict]:

@@ -77,24 +77,27 @@ class Corpus:
         for record in catalog.records:
             fields = record_fields(catalog, record)
             key = content_key(json.dumps(fields, ensure_ascii=False, sort_keys=True), self.dict_hash)
-            tokens = self._tokens(self.cache.get_or_make(key, lambda: self._segment(fields)))
-            self.docs.append(Doc(record.id, tokens, key))
+            self.docs.append(Doc(record.id, self._tokens(key, fields), key))
         self.df: Counter[str] = Counter()
         for doc in self.docs:
             self.df.update(set().union(*map(set, doc.tokens.values())))
 
-    def _tokens(self, data: bytes) -> dict[str, list[str]]:
-        shared = self.vocabulary.setdefault
-        return {name: [shared(t, t) for t in tokens] for name, tokens in json.loads(data).items()}
+    def _tokens(self, key: str, fields: Mapping[str, str]) -> dict[str, list[str]]:
+        """The fields' tokens from the cache, or segmented and put there; each distinct token one string."""
+        made: dict[str, list[str]] = {}
 
-    def _segment(self, fields: Mapping[str, str]) -> bytes:
-        tokens = {name: self.analyzer.tokens(text) for name, text in fields.items()}
-        return json.dumps(tokens, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        def segment() -> bytes:
+            made.update((name, self.analyzer.tokens(text)) for name, text in fields.items())
+            return json.dumps(made, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+        data = self.cache.get_or_make(key, segment)
+        shared = self.vocabulary.setdefault
+        return {name: [shared(t, t) for t in tokens] for name, tokens in (made or json.loads(data)).items()}
 
     def text_tokens(self, fields: Mapping[str, str]) -> dict[str, list[str]]:
         """The tokens of texts that are not records (the site's pages), kept in the same cache."""
-        key = content_key("text", json.dumps(fields, ensure_ascii=False, sort_keys=True), self.dict_hash)
-        return self._tokens(self.cache.get_or_make(key, lambda: self._segment(fields)))
+        return self._tokens(content_key("text", json.dumps(fields, ensure_ascii=False, sort_keys=True), self.dict_hash),
+                            fields)
 
     @property
     def analyzer(self) -> Analyzer:

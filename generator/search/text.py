@@ -156,7 +156,7 @@ class Analyzer:
         self._han = jieba.re_han_default  # what jieba cuts with its dictionary; the rest is cut per character
         self._log_total = math.log(self._tok.total)
         self._scores: dict[str, float] = {}  # word -> log(freq) - log(total), jieba's edge weight
-        self._runs: dict[tuple[str, bool], list[str]] = {}
+        self._runs: dict[bool, dict[str, list[str]]] = {True: {}, False: {}}  # by search mode
 
     def spans(self, text: str, *, search: bool = True) -> Iterator[tuple[str, int, int]]:
         """(token, start, end) with offsets into `text`. Search mode also yields the dictionary
@@ -171,18 +171,18 @@ class Analyzer:
     def tokens(self, text: str, *, search: bool = True) -> list[str]:
         """The words of `spans`, without offsets."""
         out: list[str] = []
-        for block in self._han.split(normalise(text)):
-            if not block:
-                continue
-            if self._han.match(block):
-                words = self._runs.get((block, search))
+        runs = self._runs[search]
+        # split() with jieba's capturing pattern: what lies between its runs, then a run, and so on
+        for i, piece in enumerate(self._han.split(normalise(text))):
+            if i % 2:
+                words = runs.get(piece)
                 if words is None:
-                    if len(self._runs) >= self.RUNS_KEPT:
-                        self._runs.clear()
-                    words = self._runs[(block, search)] = self._run_tokens(block, search)
+                    if len(runs) >= self.RUNS_KEPT:
+                        runs.clear()
+                    words = runs[piece] = self._run_tokens(piece, search)
                 out += words
-            else:  # jieba yields each whitespace character and every other character on its own
-                out += [c for c in block if c not in STOPWORDS and WORD.match(c)]
+            elif piece:  # jieba yields each of these characters on its own: keep the word characters
+                out += [c for c in WORD.findall(piece) if c not in STOPWORDS]
         return out
 
     def _run_tokens(self, run: str, search: bool) -> list[str]:

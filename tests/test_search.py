@@ -210,6 +210,30 @@ def test_segmentation_is_kept_per_record_and_shared(real_catalog, tmp_path):
     assert len(entries) == len(real_catalog.records)  # one entry per record, made once for both
 
 
+def test_a_second_build_loads_no_jieba_for_records_or_pages(real_catalog, tmp_path, monkeypatch):
+    """The site's pages are segmented through the same cache as the records: with nothing changed,
+    a build does no jieba work at all (and jieba's dictionary is let go after a cold one)."""
+    from generator.search import text
+    from generator.search.site import SiteSearch
+
+    urls = {r.id: f"records/{r.id}/" for r in real_catalog.records}
+    material = {"config": {"separator": "[\\s]+"},
+                "docs": [{"location": "glossary/#网格化", "title": "网格化", "text": "网格化管理服务，积分换项目"},
+                         {"location": "about/", "title": "关于本库", "text": "市域社会治理现代化试点经验"}]}
+    cold = SiteSearch(real_catalog, tmp_path / ".cache" / "search")
+    assert cold.corpus._analyzer is None  # let go once the records are segmented
+    files = cold.files(urls, material)
+    assert cold.corpus._analyzer is None  # and again after the pages
+
+    def no_jieba(terms):
+        raise AssertionError("jieba loaded in a warm build")
+
+    monkeypatch.setattr(text, "Analyzer", no_jieba)  # what analyzer_for makes, its cache emptied above
+    warm = SiteSearch(real_catalog, tmp_path / ".cache" / "search")
+    assert warm.files(urls, material) == files
+    assert warm.similar == cold.similar
+
+
 def test_highlight_marks_each_term_in_passages_around_the_matches():
     from generator.search.cli import highlight
 

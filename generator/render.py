@@ -24,7 +24,7 @@ from .charts import Bar, bar_chart, tile_map
 from .completeness import NOT_PROVIDED, completeness, missing_sections
 from .load import iter_strings
 from .routes import BROWSE_PAGE, COMPARE_PAGE, DOWNLOADS, DOWNLOADS_PAGE, KINDS_PAGE, STATUS_PAGE, kind_path, model_path, region_path, tag_path
-from .routes import Routes
+from .routes import Routes, relative_path
 from .routes import record_path as md_path
 from .safety import IMAGE, site_relative, too_big
 from .schema import KIND_FOLDERS, KIND_NAMES, KINDS, Amount, Figure, RecordBase
@@ -174,18 +174,6 @@ def figure_markdown(figure: Figure) -> Markup:
     return Markup("").join(out)
 
 
-def relative_path(target: str, start: str) -> str:
-    """posixpath.relpath(target, start or ".") for the docs tree's own paths (no `.`, `..` or
-    leading `/`), without relpath's absolute-path round trip: pages call it for every link."""
-    parts, base = target.split("/"), start.split("/") if start else []
-    if "" in parts or "." in parts or ".." in parts or "." in base or ".." in base:
-        return posixpath.relpath(target, start or ".")
-    common = 0
-    while common < min(len(parts), len(base)) and parts[common] == base[common]:
-        common += 1
-    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
-
-
 def _finalize(value: Any) -> Any:
     if isinstance(value, Markup) or value is None:
         return value
@@ -264,6 +252,9 @@ class Renderer:
         self.similar = similar or {}  # record id -> computed similar record ids (search.similar_records)
         self.source_url = source_url.rstrip("/") + "/" if source_url else None
         self.glossary = GlossaryLinker(catalog)
+        self._rows: dict[tuple[str, bool], dict[str, str]] = {}  # (folder, show kind) -> record id -> row
+        self._row_texts: dict[str, tuple[str, str, str]] = {}
+        self._region_labels: dict[str, str] = {}
         self.env = Environment(
             loader=PackageLoader("generator", "templates"),
             autoescape=True,
@@ -277,7 +268,7 @@ class Renderer:
         self.env.filters.update(text=md_text, slug=slug, url=url, number=number, cn_date=cn_date,
                                 figure=figure_markdown)
         self.env.globals.update(KIND_NAMES=KIND_NAMES, KIND_FOLDERS=KIND_FOLDERS, KINDS=KINDS, catalog=catalog,
-                                NOT_PROVIDED=NOT_PROVIDED, region_label=self.region_label,
+                                NOT_PROVIDED=NOT_PROVIDED, region_label=self.region_label, record_rows=self.record_rows,
                                 missing_sections=missing_sections, completeness=completeness,
                                 word_path=word_path, DOWNLOADS_PAGE=DOWNLOADS_PAGE)
 
@@ -290,7 +281,37 @@ class Renderer:
 
     def region_label(self, region_id: str) -> str:
         """The full path of a region, as Chinese writes it: 湖南省邵阳市洞口县."""
-        return "".join(n.name for n in self.catalog.region_path(region_id))
+        label = self._region_labels.get(region_id)
+        if label is None:
+            label = self._region_labels[region_id] = "".join(n.name for n in self.catalog.region_path(region_id))
+        return label
+
+    def record_rows(self, records: Sequence[RecordBase], page_path: str, show_kind: bool = True) -> Markup:
+        """A listing's records (_macros.md.j2 record_list): each row is escaped once per folder and
+        reused by every listing there that shows the record (its regions up to the province, its
+        models, tags and kind), instead of once per listing."""
+        start = posixpath.dirname(page_path)
+        made = self._rows.setdefault((start, show_kind), {})
+        rows = []
+        for r in records:
+            row = made.get(r.id)
+            if row is None:
+                title, meta, summary = self._row_text(r)
+                kind = f"{md_text(KIND_NAMES[r.kind])} · " if show_kind else ""
+                row = made[r.id] = (f'- [{title}]({escape(relative_path(md_path(r), start))})'
+                                    f'{{ .kb-record data-id="{slug(r.id)}" }}\n'
+                                    f'  <span class="kb-meta">{kind}{meta}</span>\n  {summary}\n')
+            rows.append(row)
+        return Markup("".join(rows) if rows else "暂无记录。\n")
+
+    def _row_text(self, r: RecordBase) -> tuple[str, str, str]:
+        """A record's title, place and year, and summary, escaped: the same in every folder."""
+        text = self._row_texts.get(r.id)
+        if text is None:
+            year = f" · {md_text(r.year)}年" if r.year else ""
+            text = self._row_texts[r.id] = (md_text(r.title), f"{md_text(self.region_label(r.region))}{year}",
+                                            md_text(r.summary))
+        return text
 
     # --- pages ---------------------------------------------------------------------------------
     def _render(self, template: str, path: str, **context: Any) -> Page:
@@ -328,6 +349,8 @@ class Renderer:
         out.append(self._render("browse.md.j2", BROWSE_PAGE))
         out.append(self._render("compare.md.j2", COMPARE_PAGE))
         out += [self._record_page(r) for r in c.records]
+        self._rows.clear()  # listings are done: their rows are not needed again
+        self._row_texts.clear()
         return out
 
     def _record_page(self, record: RecordBase) -> Page:

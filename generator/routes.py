@@ -45,6 +45,18 @@ def tag_path(tag: str) -> str:
     return f"tags/{tag}.md"
 
 
+def relative_path(target: str, start: str) -> str:
+    """posixpath.relpath(target, start or ".") for the docs tree's own paths (no `.`, `..` or
+    leading `/`), without relpath's absolute-path round trip: pages call it for every link."""
+    parts, base = target.split("/"), start.split("/") if start else []
+    if "" in parts or "." in parts or ".." in parts or "" in base or "." in base or ".." in base:
+        return posixpath.relpath(target, start or ".")
+    common = 0
+    while common < min(len(parts), len(base)) and parts[common] == base[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
+
+
 @dataclass(frozen=True)
 class Routes:
     """Markdown paths → URLs, as MkDocs (and engines following it) spell them."""
@@ -71,7 +83,7 @@ class Routes:
         base_dir = base if base.endswith("/") else posixpath.dirname(base) + "/"
         if base_dir in ("./", "/"):
             base_dir = ""
-        rel = posixpath.relpath(target or ".", base_dir.rstrip("/") or ".")
+        rel = relative_path(target.rstrip("/") or ".", base_dir.rstrip("/"))
         if target.endswith("/") and not rel.endswith("/"):
             rel = rel + "/" if rel != "." else "./"
         return rel

@@ -298,17 +298,22 @@ def model_docx(catalog: Catalog, model_id: str) -> bytes:
 
 
 def documents(catalog: Catalog, cache: Path | None = None) -> dict[str, bytes]:
-    """Every record's document and every model's compilation, by site path, in one pass over the
-    records: each record's paragraphs are written once, into its own document and into its
-    models' compilations. With `cache` (the project's .cache/), record documents are read back
-    by group when the group's paragraphs and the package are unchanged (one cache file per
-    document costs more to write than the document costs to make)."""
+    """Every record's document and every model's compilation, by site path (see iter_documents)."""
+    return dict(iter_documents(catalog, cache))
+
+
+def iter_documents(catalog: Catalog, cache: Path | None = None) -> Iterator[tuple[str, bytes]]:
+    """Every record's document, then every model's compilation, as (site path, bytes), in one
+    pass over the records: each record's paragraphs are written once, into its own document and
+    into its models' compilations. A caller that stores each document as it comes never holds
+    them all. With `cache` (the project's .cache/), record documents are read back by group when
+    the group's paragraphs and the package are unchanged (one cache file per document costs more
+    to write than the document costs to make)."""
     store = Cache(cache, "word")
     pack = package(updated(catalog))
     compilations = {m.id: Draft(pack) for m in catalog.models}
     for m in catalog.models:
         compilations[m.id].write(_model_intro(catalog, m.id))
-    out: dict[str, bytes] = {}
     for group in _groups(catalog.records):
         paragraphs = [record_xml(catalog, r) for r in group]
         for r, xml in zip(group, paragraphs):
@@ -316,12 +321,11 @@ def documents(catalog: Catalog, cache: Path | None = None) -> dict[str, bytes]:
                 compilations[model_id].write(xml)
         key = content_key("docx-group", pack.digest, *paragraphs)
         made = store.get_or_make(key, lambda: _bundle([pack.docx([xml]) for xml in paragraphs]))
-        out.update(zip((word_path("record", r.id) for r in group), _unbundle(made)))
+        yield from zip((word_path("record", r.id) for r in group), _unbundle(made))
     end = _model_end(catalog)
     for m in catalog.models:
         compilations[m.id].write(end)
-        out[word_path("model", m.id)] = compilations[m.id].close()
-    return out
+        yield word_path("model", m.id), compilations.pop(m.id).close()
 
 
 def _groups(records: Iterable[RecordBase], size: int = 32) -> Iterator[list[RecordBase]]:

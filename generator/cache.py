@@ -82,6 +82,18 @@ class Cache:
             Path(tmp).unlink(missing_ok=True)
             raise
 
+    def file(self, data: bytes) -> Path | bytes:
+        """`data` kept as a file named by its own hash, for a caller that hands on a path instead
+        of holding the bytes (a site's downloads, which the engine copies); without a folder, the
+        bytes themselves."""
+        if self.folder is None:
+            return data
+        key = hashlib.blake2b(data, digest_size=20).hexdigest()
+        path = self._path(key)
+        if not path.is_file():
+            self.put(key, data)
+        return path
+
     def get_or_make(self, key: str, make: Callable[[], bytes]) -> bytes:
         data = self.get(key)
         if data is None:

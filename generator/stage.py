@@ -17,7 +17,7 @@ from typing import Callable
 
 from markupsafe import escape
 
-from .briefing import documents, word_path
+from .briefing import iter_documents, word_path
 from .browse import browse_data, browse_files
 from .cache import Cache
 from .catalog import Catalog
@@ -110,13 +110,18 @@ class SiteStage:
         for path in sorted(SCRIPTS.rglob("*")):
             if path.is_file() and path.name != "README.md":
                 files[f"assets/javascripts/{path.relative_to(SCRIPTS).as_posix()}"] = path
+        # with a cache, every download is kept there as a file the engine copies: the stage holds
+        # paths, not the bytes of thousands of documents for the whole build
+        keep = Cache(cache, "downloads").file
         data = browse_data(catalog, lambda r: routes.relative(record_path(r), BROWSE_PAGE))
-        files.update(browse_files(data, BROWSE_DATA))
+        files.update((path, keep(piece)) for path, piece in browse_files(data, BROWSE_DATA).items())
+        del data
         compare = compare_data(catalog, lambda r: routes.relative(record_path(r), COMPARE_PAGE))
-        files.update(compare_files(compare, COMPARE_DATA))
+        files.update((path, keep(piece)) for path, piece in compare_files(compare, COMPARE_DATA).items())
+        del compare
         made = exports(catalog, routes, site_url if routes.directory_urls and site_url else None, cache=cache)
-        files.update((f"{DOWNLOADS}.{fmt}", data) for fmt, data in made.items())
-        files.update(documents(catalog, cache))
+        files.update((f"{DOWNLOADS}.{fmt}", keep(made.pop(fmt))) for fmt in list(made))
+        files.update((path, keep(doc)) for path, doc in iter_documents(catalog, cache))
         pages.append(Page(DOWNLOADS_PAGE, downloads_page(catalog, files)))
         return cls(catalog, routes, pages, renderer.home(), nav(catalog), files)
 

@@ -24,3 +24,13 @@ def test_without_a_folder_nothing_is_remembered(tmp_path):
     cache = Cache(None, "pages")
     cache.put(content_key("p"), b"x")
     assert cache.get(content_key("p")) is None
+
+
+def test_a_value_kept_as_a_file_is_named_by_its_bytes_and_written_once(tmp_path):
+    cache = Cache(tmp_path, "downloads")
+    path = cache.file(b"%PDF")
+    assert path.read_bytes() == b"%PDF" and cache.file(b"%PDF") == path
+    stamp = path.stat().st_mtime_ns
+    assert Cache(tmp_path, "downloads").file(b"%PDF").stat().st_mtime_ns == stamp  # not rewritten
+    assert cache.file(b"other") != path
+    assert Cache(None, "downloads").file(b"%PDF") == b"%PDF"  # no folder: the bytes themselves

@@ -145,6 +145,19 @@ def test_stage_ships_the_downloads_page_compare_and_word_files(fixture_catalog):
     assert f"(word/model-{fixture_catalog.models[0].id}.docx)" in page
 
 
+
+def test_with_a_cache_the_stage_holds_paths_to_the_same_downloads(fixture_catalog, tmp_path):
+    """A build with a cache hands the engine files to copy instead of holding every document's
+    bytes; they are the bytes a build without a cache holds, and the downloads page is the same."""
+    clean = SiteStage.build(fixture_catalog, Routes())
+    cached = SiteStage.build(fixture_catalog, Routes(), cache=tmp_path)
+    generated = {uri for uri, data in clean.files.items() if isinstance(data, bytes)}
+    assert {f"downloads/word/{r.id}.docx" for r in fixture_catalog.records} <= generated
+    assert all(isinstance(cached.files[uri], Path) for uri in generated)
+    assert {uri: Path(d).read_bytes() if isinstance(d, Path) else d for uri, d in cached.files.items()} == \
+        {uri: Path(d).read_bytes() if isinstance(d, Path) else d for uri, d in clean.files.items()}
+    assert cached.pages == clean.pages
+
 # --- in the browser ----------------------------------------------------------------------------
 
 def visit(page, url: str) -> None:

@@ -299,57 +299,26 @@ def model_docx(catalog: Catalog, model_id: str) -> bytes:
 
 def documents(catalog: Catalog, cache: Path | None = None) -> dict[str, bytes]:
     """Every record's document and every model's compilation, by site path (see iter_documents)."""
-    return dict(iter_documents(catalog, cache))
+    return {path: doc.read_bytes() if isinstance(doc, Path) else doc for path, doc in iter_documents(catalog, cache)}
 
 
-def iter_documents(catalog: Catalog, cache: Path | None = None) -> Iterator[tuple[str, bytes]]:
-    """Every record's document, then every model's compilation, as (site path, bytes), in one
-    pass over the records: each record's paragraphs are written once, into its own document and
-    into its models' compilations. A caller that stores each document as it comes never holds
-    them all. With `cache` (the project's .cache/), record documents are read back by group when
-    the group's paragraphs and the package are unchanged (one cache file per document costs more
-    to write than the document costs to make)."""
+def iter_documents(catalog: Catalog, cache: Path | None = None) -> Iterator[tuple[str, bytes | Path]]:
+    """Every record's document, then every model's compilation, by site path, in one pass over
+    the records: each record's paragraphs are written once, into its own document and into its
+    models' compilations. With `cache` (the project's .cache/), a record's document is a file
+    there (a Path), kept by its paragraphs and the package and made only when they change: the
+    build copies it into the site and nobody holds the bytes of thousands of documents."""
     store = Cache(cache, "word")
     pack = package(updated(catalog))
     compilations = {m.id: Draft(pack) for m in catalog.models}
     for m in catalog.models:
         compilations[m.id].write(_model_intro(catalog, m.id))
-    for group in _groups(catalog.records):
-        paragraphs = [record_xml(catalog, r) for r in group]
-        for r, xml in zip(group, paragraphs):
-            for model_id in dict.fromkeys(r.models):  # in id order, as catalog.records_of_model
-                compilations[model_id].write(xml)
-        key = content_key("docx-group", pack.digest, *paragraphs)
-        made = store.get_or_make(key, lambda: _bundle([pack.docx([xml]) for xml in paragraphs]))
-        yield from zip((word_path("record", r.id) for r in group), _unbundle(made))
+    for r in catalog.records:
+        xml = record_xml(catalog, r)
+        for model_id in dict.fromkeys(r.models):  # in id order, as catalog.records_of_model
+            compilations[model_id].write(xml)
+        yield word_path("record", r.id), store.file(content_key("docx", pack.digest, xml), lambda: pack.docx([xml]))
     end = _model_end(catalog)
     for m in catalog.models:
         compilations[m.id].write(end)
         yield word_path("model", m.id), compilations.pop(m.id).close()
-
-
-def _groups(records: Iterable[RecordBase], size: int = 32) -> Iterator[list[RecordBase]]:
-    """Records in order, cut after each record whose id hashes to a multiple of `size`: adding,
-    editing or removing a record changes its own group only (content-defined boundaries)."""
-    group: list[RecordBase] = []
-    for r in records:
-        group.append(r)
-        if hashlib.blake2b(r.id.encode(), digest_size=1).digest()[0] % size == 0:
-            yield group
-            group = []
-    if group:
-        yield group
-
-
-def _bundle(blobs: list[bytes]) -> bytes:
-    """Several documents as one cache value: a JSON line of their sizes, then their bytes."""
-    return json.dumps([len(b) for b in blobs]).encode() + b"\n" + b"".join(blobs)
-
-
-def _unbundle(data: bytes) -> list[bytes]:
-    header, _, rest = data.partition(b"\n")
-    out, start = [], 0
-    for size in json.loads(header):
-        out.append(rest[start:start + size])
-        start += size
-    return out

@@ -82,17 +82,23 @@ class Cache:
             Path(tmp).unlink(missing_ok=True)
             raise
 
-    def file(self, data: bytes) -> Path | bytes:
-        """`data` kept as a file named by its own hash, for a caller that hands on a path instead
-        of holding the bytes (a site's downloads, which the engine copies); without a folder, the
-        bytes themselves."""
+    def file(self, key: str, make: Callable[[], bytes]) -> Path | bytes:
+        """The value of `key` as a file of the cache, made and stored only when missing, for a
+        caller that hands on a path instead of holding the bytes (a site's downloads, which the
+        engine copies); without a folder, the bytes."""
         if self.folder is None:
-            return data
-        key = hashlib.blake2b(data, digest_size=20).hexdigest()
+            return make()
         path = self._path(key)
-        if not path.is_file():
-            self.put(key, data)
+        if path.is_file():
+            self.hits += 1
+        else:
+            self.misses += 1
+            self.put(key, make())
         return path
+
+    def keep(self, data: bytes) -> Path | bytes:
+        """`data` as a file named by its own hash (see `file`)."""
+        return self.file(hashlib.blake2b(data, digest_size=20).hexdigest(), lambda: data)
 
     def get_or_make(self, key: str, make: Callable[[], bytes]) -> bytes:
         data = self.get(key)

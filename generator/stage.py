@@ -112,7 +112,7 @@ class SiteStage:
                 files[f"assets/javascripts/{path.relative_to(SCRIPTS).as_posix()}"] = path
         # with a cache, every download is kept there as a file the engine copies: the stage holds
         # paths, not the bytes of thousands of documents for the whole build
-        keep = Cache(cache, "downloads").file
+        keep = Cache(cache, "downloads").keep
         data = browse_data(catalog, lambda r: routes.relative(record_path(r), BROWSE_PAGE))
         files.update((path, keep(piece)) for path, piece in browse_files(data, BROWSE_DATA).items())
         del data
@@ -121,7 +121,7 @@ class SiteStage:
         del compare
         made = exports(catalog, routes, site_url if routes.directory_urls and site_url else None, cache=cache)
         files.update((f"{DOWNLOADS}.{fmt}", keep(made.pop(fmt))) for fmt in list(made))
-        files.update((path, keep(doc)) for path, doc in iter_documents(catalog, cache))
+        files.update((path, doc if isinstance(doc, Path) else keep(doc)) for path, doc in iter_documents(catalog, cache))
         pages.append(Page(DOWNLOADS_PAGE, downloads_page(catalog, files)))
         return cls(catalog, routes, pages, renderer.home(), nav(catalog), files)
 

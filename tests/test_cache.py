@@ -26,11 +26,16 @@ def test_without_a_folder_nothing_is_remembered(tmp_path):
     assert cache.get(content_key("p")) is None
 
 
-def test_a_value_kept_as_a_file_is_named_by_its_bytes_and_written_once(tmp_path):
+def test_a_value_kept_as_a_file_is_written_once(tmp_path):
     cache = Cache(tmp_path, "downloads")
-    path = cache.file(b"%PDF")
-    assert path.read_bytes() == b"%PDF" and cache.file(b"%PDF") == path
+    path = cache.keep(b"%PDF")
+    assert path.read_bytes() == b"%PDF" and cache.keep(b"%PDF") == path
     stamp = path.stat().st_mtime_ns
-    assert Cache(tmp_path, "downloads").file(b"%PDF").stat().st_mtime_ns == stamp  # not rewritten
-    assert cache.file(b"other") != path
-    assert Cache(None, "downloads").file(b"%PDF") == b"%PDF"  # no folder: the bytes themselves
+    assert Cache(tmp_path, "downloads").keep(b"%PDF").stat().st_mtime_ns == stamp  # not rewritten
+    assert cache.keep(b"other") != path
+    assert Cache(None, "downloads").keep(b"%PDF") == b"%PDF"  # no folder: the bytes themselves
+    made = []
+    again = Cache(tmp_path, "word")
+    first = again.file(content_key("d"), lambda: made.append(1) or b"docx")
+    assert again.file(content_key("d"), lambda: made.append(2) or b"other") == first
+    assert made == [1] and first.read_bytes() == b"docx" and (again.hits, again.misses) == (1, 1)

@@ -120,7 +120,7 @@ def test_an_edited_record_remakes_its_own_documents(fixture_catalog, tmp_path):
     assert out == documents(changed)  # the same as a clean build
     body = [p.text for p in Document(io.BytesIO(out[word_path("record", record.id)])).paragraphs]
     assert "改过的摘要。" in body
-    assert len(cached() - before) == 1, "only the record's group is made again"
+    assert len(cached() - before) == 1, "only the record's document is made again"
 
 
 def test_record_text_reaches_word_as_text(fixture_catalog):

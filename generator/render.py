@@ -124,6 +124,21 @@ def years_text(amount: Amount) -> str:
     return f"{amount.year}—{amount.year_end}年" if amount.year_end else f"{amount.year}年"
 
 
+def _standalone(statement: str, number: str) -> tuple[int, int] | None:
+    """Where `number` first stands alone in `statement` (not inside a longer number or a decimal):
+    the regex (?<![\d.])number(?![\d]|\.\d), without compiling one per number."""
+    start = statement.find(number)
+    while start != -1:
+        end = start + len(number)
+        before = statement[start - 1] if start else ""
+        after = statement[end:end + 2]
+        if not (before.isdecimal() or before == "." or after[:1].isdecimal()
+                or (after[:1] == "." and after[1:].isdecimal())):
+            return start, end
+        start = statement.find(number, start + 1)
+    return None
+
+
 def _number_spans(statement: str, amount: Amount) -> list[tuple[int, int]]:
     """Where the amount's number(s) stand in the statement, so they are marked there, not repeated."""
     numbers = [amount.low, amount.high] if amount.low is not None else [amount.value]
@@ -131,10 +146,10 @@ def _number_spans(statement: str, amount: Amount) -> list[tuple[int, int]]:
     for value in numbers:
         if value is None:
             continue
-        match = re.search(rf"(?<![\d.]){re.escape(_num(value))}(?![\d]|\.\d)", statement)
-        if match is None:
+        span = _standalone(statement, _num(value))
+        if span is None:
             return []
-        spans.append(match.span())
+        spans.append(span)
     return spans
 
 

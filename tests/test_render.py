@@ -243,3 +243,18 @@ def test_a_figure_is_marked_inside_its_statement_not_repeated():
     assert figure_markdown(several) == r"群众满意率**98\.5**%,知晓率**96**%"
     unspoken = Figure(statement="调解周期明显缩短", value=2, unit="小时", qualifier="不足")
     assert figure_markdown(unspoken) == "调解周期明显缩短(不足2小时)"
+
+
+def test_a_figure_s_number_is_found_only_where_it_stands_alone():
+    """The same places as the regex (?<![\\d.])n(?![\\d]|\\.\\d): not inside a longer number, a
+    decimal or a version, full-width and other decimal digits included."""
+    import itertools
+
+    from generator.render import _standalone
+
+    pieces = ["", "1", "12", "0.", ".5", "1.5", "１", "٣", "人", "约", " ", "."]
+    for parts in itertools.product(pieces, repeat=3):
+        statement = "".join(parts)
+        for number in ("1", "12", "1.5", "5"):
+            match = re.search(rf"(?<![\d.]){re.escape(number)}(?![\d]|\.\d)", statement)
+            assert _standalone(statement, number) == (match.span() if match else None), (statement, number)

@@ -284,6 +284,7 @@ class Renderer:
                                 figure=figure_markdown)
         self.env.globals.update(KIND_NAMES=KIND_NAMES, KIND_FOLDERS=KIND_FOLDERS, KINDS=KINDS, catalog=catalog,
                                 NOT_PROVIDED=NOT_PROVIDED, region_label=self.region_label, record_rows=self.record_rows,
+                                term_users=self.term_users,
                                 missing_sections=missing_sections, completeness=completeness,
                                 word_path=word_path, DOWNLOADS_PAGE=DOWNLOADS_PAGE)
 
@@ -318,6 +319,14 @@ class Renderer:
                                     f'  <span class="kb-meta">{kind}{meta}</span>\n  {summary}\n')
             rows.append(row)
         return Markup("".join(rows) if rows else "暂无记录。\n")
+
+    def term_users(self, records: Sequence[RecordBase], page_path: str) -> Markup:
+        """The glossary's links to the records using a term (a common term has thousands): each
+        record's title is escaped once for all the terms it uses."""
+        start = posixpath.dirname(page_path)
+        return Markup("、".join(
+            f'[{self._row_text(r)[0]}]({escape(relative_path(md_path(r), start))}){{ .kb-term-user data-id="{slug(r.id)}" }}'
+            for r in records))
 
     def _row_text(self, r: RecordBase) -> tuple[str, str, str]:
         """A record's title, place and year, and summary, escaped: the same in every folder."""

@@ -228,11 +228,21 @@ def source_text(record: RecordBase) -> str:
     return "；".join(one_source(s) for s in record.sources)
 
 
+def _place(catalog: Catalog, r: RecordBase) -> str:
+    return "".join(n.name for n in catalog.region_path(r.region))
+
+
+def _model_names(catalog: Catalog, r: RecordBase) -> str:
+    return "、".join(catalog.model_by_id[m].name for m in r.models)
+
+
 def record_xml(catalog: Catalog, r: RecordBase) -> str:
     """A record's part of a document, as WordprocessingML paragraphs: its title, its sections and
-    its source note. The record's own document and its models' compilations are made of these."""
-    region = "".join(n.name for n in catalog.region_path(r.region))
-    models = "、".join(catalog.model_by_id[m].name for m in r.models)
+    its source note. The record's own document and its models' compilations are made of these;
+    of the catalogue they read only the record's place and its models' names (iter_documents
+    keys the documents on these)."""
+    region = _place(catalog, r)
+    models = _model_names(catalog, r)
     sections: list[tuple[str, list[str]]] = [("基本情况", [
         f"{KIND_NAMES[r.kind]}，{region}，{r.year or '年份原文未写明'}{'年' if r.year else ''}；治理模式：{models}。",
         r.summary])]
@@ -304,21 +314,30 @@ def documents(catalog: Catalog, cache: Path | None = None) -> dict[str, bytes]:
 
 def iter_documents(catalog: Catalog, cache: Path | None = None) -> Iterator[tuple[str, bytes | Path]]:
     """Every record's document, then every model's compilation, by site path, in one pass over
-    the records: each record's paragraphs are written once, into its own document and into its
-    models' compilations. With `cache` (the project's .cache/), a record's document is a file
-    there (a Path), kept by its paragraphs and the package and made only when they change: the
-    build copies it into the site and nobody holds the bytes of thousands of documents."""
+    the records: a record's paragraphs are written once, into its own document and into its
+    models' compilations. With `cache` (the project's .cache/) each document is a file there (a
+    Path), keyed by what it is made from (the record, its place and models' names, the package),
+    so a build makes only the documents a change touched, and nobody holds the bytes of
+    thousands of documents."""
     store = Cache(cache, "word")
     pack = package(updated(catalog))
-    compilations = {m.id: Draft(pack) for m in catalog.models}
-    for m in catalog.models:
-        compilations[m.id].write(_model_intro(catalog, m.id))
-    for r in catalog.records:
-        xml = record_xml(catalog, r)
-        for model_id in dict.fromkeys(r.models):  # in id order, as catalog.records_of_model
-            compilations[model_id].write(xml)
-        yield word_path("record", r.id), store.file(content_key("docx", pack.digest, xml), lambda: pack.docx([xml]))
+    basis = {r.id: content_key("docx", pack.digest, r.model_dump_json(), _place(catalog, r), _model_names(catalog, r))
+             for r in catalog.records}
     end = _model_end(catalog)
+    compiled = {m.id: content_key("docx-model", pack.digest, _model_intro(catalog, m.id), end,
+                                  *(basis[r.id] for r in catalog.records_of_model(m.id)))
+                for m in catalog.models}
+    drafts = {m: Draft(pack) for m, key in compiled.items() if not store.has(key)}
+    for model_id, draft in drafts.items():
+        draft.write(_model_intro(catalog, model_id))
+    for r in catalog.records:
+        into = [drafts[m] for m in dict.fromkeys(r.models) if m in drafts]  # in id order, as records_of_model
+        xml = record_xml(catalog, r) if into else None
+        for draft in into:
+            draft.write(xml)
+        yield word_path("record", r.id), store.file(basis[r.id], lambda: pack.docx([xml or record_xml(catalog, r)]))
     for m in catalog.models:
-        compilations[m.id].write(end)
-        yield word_path("model", m.id), compilations.pop(m.id).close()
+        draft = drafts.pop(m.id, None)
+        if draft is not None:
+            draft.write(end)
+        yield word_path("model", m.id), store.file(compiled[m.id], draft.close if draft else lambda: model_docx(catalog, m.id))

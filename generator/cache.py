@@ -82,6 +82,9 @@ class Cache:
             Path(tmp).unlink(missing_ok=True)
             raise
 
+    def has(self, key: str) -> bool:
+        return self.folder is not None and self._path(key).is_file()
+
     def file(self, key: str, make: Callable[[], bytes]) -> Path | bytes:
         """The value of `key` as a file of the cache, made and stored only when missing, for a
         caller that hands on a path instead of holding the bytes (a site's downloads, which the

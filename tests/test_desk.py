@@ -120,8 +120,26 @@ def test_an_edited_record_remakes_its_own_documents(fixture_catalog, tmp_path):
     assert out == documents(changed)  # the same as a clean build
     body = [p.text for p in Document(io.BytesIO(out[word_path("record", record.id)])).paragraphs]
     assert "改过的摘要。" in body
-    assert len(cached() - before) == 1, "only the record's document is made again"
+    # its own document and its models' compilations, nothing else
+    assert len(cached() - before) == 1 + len(set(record.models))
 
+
+
+def test_documents_from_the_cache_follow_a_renamed_model_and_region(fixture_catalog, tmp_path):
+    """A record's document shows its models' names and its place: renaming either remakes it."""
+    from generator.catalog import RegionNode
+
+    documents(fixture_catalog, tmp_path)
+    model = fixture_catalog.models[0]
+    renamed = replace(fixture_catalog, models=(model.model_copy(update={"name": "改名模式"}), *fixture_catalog.models[1:]))
+    assert documents(renamed, tmp_path) == documents(renamed)
+    region_id = fixture_catalog.records[0].region
+    regions = dict(fixture_catalog.regions)
+    regions[region_id] = RegionNode(**{**regions[region_id].__dict__, "name": "改名区"})
+    moved = replace(renamed, regions=regions)
+    out = documents(moved, tmp_path)
+    assert out == documents(moved)
+    assert any("改名区" in p.text for p in Document(io.BytesIO(out[word_path("record", fixture_catalog.records[0].id)])).paragraphs)
 
 def test_record_text_reaches_word_as_text(fixture_catalog):
     """Markup characters are escaped, characters XML cannot hold are dropped, a tab stays a tab."""

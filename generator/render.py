@@ -125,7 +125,7 @@ def years_text(amount: Amount) -> str:
 
 
 def _standalone(statement: str, number: str) -> tuple[int, int] | None:
-    """Where `number` first stands alone in `statement` (not inside a longer number or a decimal):
+    r"""Where `number` first stands alone in `statement` (not inside a longer number or a decimal):
     the regex (?<![\d.])number(?![\d]|\.\d), without compiling one per number."""
     start = statement.find(number)
     while start != -1:

@@ -86,6 +86,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         project = Path(config.config_file_path or ".").resolve().parent
         self.project, self.pages, self._records_by_path = project, None, None
+        self.stage = self.search = None  # `kb serve`: let the last build's go before making the next
         self.catalog_path = (project / self.config.catalog_dir).resolve()
         archive = None if os.environ.get(ARCHIVE_ENV) or not self.config.archive_dir else project / self.config.archive_dir
         self.problems_page = None
@@ -248,6 +249,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         return self._our_worker(output, page.file.src_uri)
 
     def on_build_error(self, error: Exception) -> None:
+        self._files = self._nav = None
         if self.dirty is not None:
             self.dirty.forget()
         if self.pages is not None:
@@ -275,6 +277,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         if self.dirty is not None and self._files is not None:
             self.dirty.commit(self._files, index)
             log.info(self.dirty.summary(self._files))
+        # every page's Markdown and HTML hang off these: `kb serve` would hold them until the next build
+        self._files = self._nav = None
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         if self.catalog_path is not None:

@@ -11,7 +11,8 @@ message saying what to re-check, instead of breaking pages.
    `use_worker` points at ours; ours (generator/assets/search-worker.js) speaks Material's
    undocumented worker messages (setup / ready / query / result).
 3. Material's `search/search_index.json` (`config`, `docs` with location/title/text), read after
-   the build for the hand-written pages: `read_page_index`.
+   the build for the hand-written pages: `read_page_index`; and the search plugin's
+   `search_index_prev`, its memory between `serve --dirty` builds: `forget_previous_index`.
 4. The head script: generator/assets/javascripts/kb-head.js is a copy of Material's inline
    partials javascripts/base.html and content.html, which theme_overrides/partials/javascripts/
    replace wholesale (`OVERRIDDEN_PARTIALS`).

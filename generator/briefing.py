@@ -23,10 +23,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 from xml.sax.saxutils import escape
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+from zipfile import ZipFile
 
 from .cache import Cache, content_key
 from .catalog import Catalog
+from .ooxml import zip_entry
 from .schema import KIND_NAMES, RecordBase
 
 SITE_NAME = "市域社会治理经验库"
@@ -105,7 +106,6 @@ def _paras(text: str, start: str = BODY) -> str:
 KEEP_STYLES = ("Normal", "Title", "Heading1")
 # parts of the default template nothing uses (the theme too: every run names its fonts and colour)
 DROP_PARTS = ("stylesWithEffects", "webSettings", "customXml", "numbering", "thumbnail", "theme")
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: the same bytes on every build
 DOCUMENT_PART = "word/document.xml"
 
 
@@ -135,7 +135,7 @@ class Draft:
         self.out = io.BytesIO(package.parts)
         self.out.seek(0, io.SEEK_END)
         self.zip = ZipFile(self.out, "a")
-        self.body = self.zip.open(_entry(DOCUMENT_PART), "w")
+        self.body = self.zip.open(zip_entry(DOCUMENT_PART), "w")
         self.body.write(package.head)
         self.tail = package.tail
 
@@ -147,12 +147,6 @@ class Draft:
         self.body.close()
         self.zip.close()
         return self.out.getvalue()
-
-
-def _entry(name: str) -> ZipInfo:
-    info = ZipInfo(name, ZIP_TIME)
-    info.compress_type = ZIP_DEFLATED
-    return info
 
 
 @lru_cache(maxsize=2)
@@ -186,7 +180,7 @@ def package(updated: str) -> Package:
     with ZipFile(buffer) as template, ZipFile(parts, "w") as z:
         for name in template.namelist():  # the template's order; the document comes last
             if name != DOCUMENT_PART:
-                z.writestr(_entry(name), template.read(name))
+                z.writestr(zip_entry(name), template.read(name))
         document = template.read(DOCUMENT_PART)
     body = document.index(b"<w:body>") + len(b"<w:body>")
     head, tail = document[:body], document[document.index(b"<w:sectPr", body):]

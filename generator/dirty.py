@@ -22,6 +22,7 @@ one is complete.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass
@@ -45,6 +46,15 @@ class Written:
     meta: dict | None = None
     anchors: set | None = None
     search: list | None = None  # Material's search entries of the page
+
+
+def _entries_by_page(index: Mapping) -> dict[str, list]:
+    """Material's search entries grouped by the URL of their page (a section's location is
+    `page/#anchor`)."""
+    by_url: dict[str, list] = {}
+    for entry in index.get("docs", []):
+        by_url.setdefault(str(entry.get("location", "")).split("#")[0], []).append(entry)
+    return by_url
 
 
 def _unmodified() -> bool:
@@ -111,9 +121,7 @@ class DirtyBuilds:
     def search_entries(self, files: Files, index: dict) -> dict:
         """Material's index of this build (rebuilt pages only) with the skipped pages' entries
         added back, in page order as a complete build writes them."""
-        by_url: dict[str, list] = {}
-        for entry in index.get("docs", []):
-            by_url.setdefault(str(entry.get("location", "")).split("#")[0], []).append(entry)
+        by_url = _entries_by_page(index)
         docs: list[Any] = []
         for file in files.documentation_pages():
             if file.src_uri in self.skipped:
@@ -125,9 +133,7 @@ class DirtyBuilds:
     def commit(self, files: Files, index: dict | None) -> None:
         """The build succeeded: remember what is in the folder now, and remove the outputs of files
         that are gone (a deleted record's page must not stay in the preview)."""
-        by_url: dict[str, list] = {}
-        for entry in (index or {}).get("docs", []):
-            by_url.setdefault(str(entry.get("location", "")).split("#")[0], []).append(entry)
+        by_url = _entries_by_page(index or {})
         written: dict[str, Written] = {}
         for src_uri, dest in self._dests.items():
             signature = self._signatures.get(src_uri, "")
@@ -141,10 +147,8 @@ class DirtyBuilds:
         dests = set(self._dests.values())
         for src_uri, before in self.written.items():
             if src_uri not in written and before.dest not in dests:
-                try:
+                with contextlib.suppress(OSError):
                     os.remove(before.dest)
-                except OSError:
-                    pass
         self.written = written
 
     def summary(self, files: Files) -> str:

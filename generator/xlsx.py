@@ -16,13 +16,15 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable, Sequence
+from xml.sax.saxutils import escape as xml_escape
+
+from .ooxml import zip_entry
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 WIDTH_PADDING = 0.7109375  # Excel's cell padding on top of a width in characters, as XlsxWriter adds it
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed: the same workbook is the same bytes
 
 # cell formats (cellXfs): 0 default, 1 header, 2 top, 3 top + wrapped, 4 link
 HEADER, TOP, WRAPPED, LINK = 1, 2, 3, 4
@@ -45,12 +47,11 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def escape(text: str) -> str:
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return NOT_XML.sub("", text)
+    return NOT_XML.sub("", xml_escape(text))
 
 
 def _attribute(text: str) -> str:
-    return escape(text).replace('"', "&quot;")
+    return NOT_XML.sub("", xml_escape(text, {'"': "&quot;"}))
 
 
 def column_letter(index: int) -> str:
@@ -192,7 +193,5 @@ class Workbook:
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as package:
             for name, text in parts.items():
-                info = zipfile.ZipInfo(name, ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                package.writestr(info, text.encode("utf-8"), compresslevel=6)
+                package.writestr(zip_entry(name), text.encode("utf-8"))
         return out.getvalue()

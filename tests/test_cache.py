@@ -39,3 +39,43 @@ def test_a_value_kept_as_a_file_is_written_once(tmp_path):
     first = again.file(content_key("d"), lambda: made.append(1) or b"docx")
     assert again.file(content_key("d"), lambda: made.append(2) or b"other") == first
     assert made == [1] and first.read_bytes() == b"docx" and (again.hits, again.misses) == (1, 1)
+
+
+def test_a_run_writes_one_pack_not_a_file_per_entry(tmp_path):
+    cache = Cache(tmp_path, "pages")
+    for n in range(50):
+        cache.put(content_key(str(n)), f"page {n}".encode())
+    assert [p.suffix for p in (tmp_path / "pages").iterdir()] == [".pack"]
+    again = Cache(tmp_path, "pages")
+    assert [again.get(content_key(str(n))) for n in range(50)] == [f"page {n}".encode() for n in range(50)]
+    assert again.count() == 50
+
+
+def test_a_pack_cut_short_or_damaged_gives_back_only_whole_sound_entries(tmp_path):
+    cache = Cache(tmp_path, "check")
+    cache.put(content_key("a"), b"first entry")
+    cache.put(content_key("b"), b"second entry")
+    pack = next((tmp_path / "check").glob("*.pack"))
+    data = pack.read_bytes()
+    pack.write_bytes(data[:-3])  # an interrupted run
+    cut = Cache(tmp_path, "check")
+    assert cut.get(content_key("a")) == b"first entry" and cut.get(content_key("b")) is None
+    pack.write_bytes(data.replace(b"first entry", b"FIRST entry"))  # same length, other bytes
+    damaged = Cache(tmp_path, "check")
+    assert damaged.get(content_key("a")) is None and damaged.get(content_key("b")) == b"second entry"
+    assert damaged.get_or_make(content_key("a"), lambda: b"made again") == b"made again"
+    pack.write_bytes(b"{broken")
+    assert Cache(tmp_path, "check").get(content_key("b")) is None  # not a pack at all: nothing trusted
+
+
+def test_many_runs_packs_are_merged_without_losing_an_entry(tmp_path, monkeypatch):
+    import generator.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "SETTLED", -1.0)  # every pack counts as finished
+    runs = 3 * cache_module.MAX_PACKS
+    for n in range(runs):
+        Cache(tmp_path, "segments").put(content_key(str(n)), str(n).encode())
+        assert len(list((tmp_path / "segments").glob("*.pack"))) <= cache_module.MAX_PACKS + 1
+    merged = Cache(tmp_path, "segments")
+    assert [merged.get(content_key(str(n))) for n in range(runs)] == [str(n).encode() for n in range(runs)]
+    assert merged.count() == runs

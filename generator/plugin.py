@@ -73,9 +73,15 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.problems_page: str | None = None
         self.stage: SiteStage | None = None
         self.catalog_path: Path | None = None
+        self._archive: Path | None = None
         self.search: SiteSearch | None = None
         self.search_on = False  # Material's search plugin enabled: our index and worker replace its own
-        self._records_by_path: dict | None = None  # page path -> record, made when a message needs it
+        # what the build needs of the stage once its pages are MkDocs' files: the stage itself
+        # (catalogue, pages) is let go then, before MkDocs holds every page's HTML as well
+        self._unindexed: set[str] = set()
+        self._home = ""
+        self._record_files: dict[str, str] = {}  # record page path -> the record's file, for messages
+        self._record_urls: dict[str, str] = {}  # record id -> page URL, for the search index
         self.project: Path | None = None
         self.pages: PageCache | None = None  # this build's use of the page cache
         self._nav: Navigation | None = None
@@ -85,10 +91,11 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     @event_priority(100)  # before Material's search plugin, which loads jieba_dict_user in its on_config
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         project = Path(config.config_file_path or ".").resolve().parent
-        self.project, self.pages, self._records_by_path = project, None, None
+        self.project, self.pages = project, None
         self.stage = self.search = None  # `kb serve`: let the last build's go before making the next
         self.catalog_path = (project / self.config.catalog_dir).resolve()
         archive = None if os.environ.get(ARCHIVE_ENV) or not self.config.archive_dir else project / self.config.archive_dir
+        self._archive = archive
         self.problems_page = None
         try:
             checked = require_catalog(self.catalog_path, base=project, strict=self.config.strict, archive=archive)
@@ -110,6 +117,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                                      source_url=self.config.source_url, similar=self.search.similar,
                                      cache=project / ".cache" if self.config.page_cache else None,
                                      site_url=config.site_url if "://" in (config.site_url or "") else None)
+        if not self.search_on:
+            self.search = None  # its similar records are on the pages: nothing else reads it
         config.nav = self.stage.nav
         config.extra.update(footer(checked.catalog, self.config.contact))
         return config
@@ -151,6 +160,11 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
                 files.append(File.generated(config, uri, abs_src_path=str(data)))
             else:
                 files.append(File.generated(config, uri, content=data))
+        catalog = self.stage.catalog
+        self._record_files = {record_path(r): catalog.files[r.id] for r in catalog.records}
+        self._record_urls = self.stage.record_urls() if self.search is not None else {}
+        self._unindexed, self._home = self.stage.unindexed, self.stage.home
+        self.stage = None  # at 10,000 records the catalogue alone is ~130 MB
         return files
 
     @event_priority(-100)  # last: the nav and files as MkDocs will use them
@@ -159,36 +173,28 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._nav, self._files = nav, files
         forget_previous_index(config)
         if self.dirty is not None:
-            self.dirty.plan(config, files, nav, {HOME: self.stage.home} if self.stage is not None else {})
-        if self.stage is not None and self.config.page_cache:
+            self.dirty.plan(config, files, nav, {HOME: self._home} if self.problems_page is None else {})
+        if self.problems_page is None and self.config.page_cache:
             self.pages = PageCache(self.project / ".cache" if self.project else None, config)
             self.pages.watch(files)
         return nav
 
     @event_priority(-100)  # last: the page cache keys on the Markdown every plugin has finished with
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if self.stage is None:
+        if self.problems_page is not None:
             return markdown
-        if page.file.src_uri in self.stage.unindexed:
+        if page.file.src_uri in self._unindexed:
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         if page.file.src_uri == HOME:
-            markdown = markdown.rstrip() + "\n\n" + self.stage.home
+            markdown = markdown.rstrip() + "\n\n" + self._home
         if self.pages is not None:
             self.pages.before_render(page, markdown)
         return markdown
 
-    def _record_at(self, path: str):
-        """The record whose page is at `path`, or None (a dict made once per build, not a scan per page)."""
-        if self.stage is None:
-            return None
-        if self._records_by_path is None:
-            self._records_by_path = {record_path(r): r for r in self.stage.catalog.records}
-        return self._records_by_path.get(path)
-
     def _owner(self, path: str) -> str:
         """`(来自 catalog/…yml)` for a record page, for messages that must name the record."""
-        record = self._record_at(path)
-        return f"(来自 {self.stage.catalog.files[record.id]})" if record is not None else ""
+        file = self._record_files.get(path)
+        return f"(来自 {file})" if file is not None else ""
 
     def _fields(self, page: Page, removed: list[str]) -> str:
         """`的 measures[0].text 字段`: the record fields holding the removed attribute values."""
@@ -196,9 +202,13 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
 
         from .load import field_name, iter_strings
 
-        record = self._record_at(page.file.src_uri)
-        if record is None:
+        file = self._record_files.get(page.file.src_uri)
+        if file is None:
             return ""
+        # a failing build only: the catalogue again, from the warm check cache
+        catalog = require_catalog(self.catalog_path, base=self.project, strict=self.config.strict,
+                                  archive=self._archive).catalog
+        record = next(r for r in catalog.records if catalog.files[r.id] == file)
         values = [v for item in removed for v in re.findall(r"='([^']{3,})'", item)]
         names = [field_name(path) for path, text in iter_strings(record.model_dump())
                  if any(v in text for v in values)]
@@ -265,12 +275,12 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             log.info(f"页面缓存：{self.pages.page_hits} 页直接重用，{self.pages.content_hits} 页免于 Markdown 转换，"
                      f"{self.pages.page_misses} 页重新生成")
         index = None
-        if self.search_on and self.search is not None and self.stage is not None:
+        if self.search_on and self.search is not None:
             site = Path(config.site_dir)
             index = read_page_index(site)
             if self.dirty is not None and self._files is not None:
                 index = self.dirty.search_entries(self._files, index)
-            for rel, data in self.search.files(self.stage.record_urls(), index).items():
+            for rel, data in self.search.files(self._record_urls, index).items():
                 target = site / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)

@@ -160,17 +160,23 @@ def bm25_postings(docs: Sequence[Mapping[str, Sequence[str]]], records: int,
     page_avg = {name: (page_sum[name] / page_docs[name]) or 1.0 for name in page_docs}
     postings: dict[str, array] = {}
     last: dict[str, int] = {}
+    idf: dict[str, float] = {}  # per term, once (not once per document holding it)
+    k1_plus = K1 + 1
     for d, doc in enumerate(docs):
-        scores: Counter[str] = Counter()
+        scores: dict[str, float] = {}
         averages = avg if d < records else page_avg
         for name, tokens in doc.items():
             norm = K1 * (1 - B + B * len(tokens) / averages.get(name, 1.0))
+            field_weight = FIELD_WEIGHTS[name]
             for term, tf in Counter(tokens).items():
-                scores[term] += FIELD_WEIGHTS[name] * tf * (K1 + 1) / (tf + norm)
+                scores[term] = scores.get(term, 0) + field_weight * tf * k1_plus / (tf + norm)
         factor = 1.0 if d < records else PAGE_WEIGHT
-        for term in sorted(scores):
-            idf = math.log(1 + (n - df.get(term, 0) + 0.5) / (df.get(term, 0) + 0.5))
-            weight = max(1, round(scores[term] * idf * factor * 10))
+        for term, score in scores.items():  # each list is in document order whatever the term order
+            term_idf = idf.get(term)
+            if term_idf is None:
+                count = df.get(term, 0)
+                term_idf = idf[term] = math.log(1 + (n - count + 0.5) / (count + 0.5))
+            weight = max(1, round(score * term_idf * factor * 10))
             plist = postings.get(term)
             if plist is None:
                 plist = postings[term] = array("i")

@@ -100,7 +100,7 @@ class Cache:
 
     def _path(self, key: str) -> Path:
         assert self.folder is not None
-        return self.folder / key[:2] / key
+        return Path(f"{self.folder}/{key[:2]}/{key}")  # one parse: asked for every download of every build
 
     def _entries(self) -> dict[str, tuple[Path, int, int, int]]:
         if self._index is None:

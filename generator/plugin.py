@@ -113,12 +113,13 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         for problem in checked.warnings:
             log.warning(problem.as_text())
         self.search = self._setup_search(config, project, checked.catalog)
+        similar = self.search.similar
+        if not self.search_on:
+            self.search = None  # only its similar records are used: the analysed text goes before rendering
         self.stage = SiteStage.build(checked.catalog, Routes(config.use_directory_urls),
-                                     source_url=self.config.source_url, similar=self.search.similar,
+                                     source_url=self.config.source_url, similar=similar,
                                      cache=project / ".cache" if self.config.page_cache else None,
                                      site_url=config.site_url if "://" in (config.site_url or "") else None)
-        if not self.search_on:
-            self.search = None  # its similar records are on the pages: nothing else reads it
         config.nav = self.stage.nav
         config.extra.update(footer(checked.catalog, self.config.contact))
         return config

@@ -79,6 +79,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         # what the build needs of the stage once its pages are MkDocs' files: the stage itself
         # (catalogue, pages) is let go then, before MkDocs holds every page's HTML as well
         self._unindexed: set[str] = set()
+        self._generated: set[str] = set()  # the pages this plugin made
         self._home = ""
         self._record_files: dict[str, str] = {}  # record page path -> the record's file, for messages
         self._record_urls: dict[str, str] = {}  # record id -> page URL, for the search index
@@ -165,6 +166,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._record_files = {record_path(r): catalog.files[r.id] for r in catalog.records}
         self._record_urls = self.stage.record_urls() if self.search is not None else {}
         self._unindexed, self._home = self.stage.unindexed, self.stage.home
+        self._generated = {page.path for page in self.stage.pages}
         self.stage = None  # at 10,000 records the catalogue alone is ~130 MB
         return files
 
@@ -218,14 +220,20 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """The backstop: nh3 with an allow-list of what our templates produce. If it would change
         anything, data got past the checks and the renderer: fail rather than publish it."""
-        if self.pages is not None and page.file.src_uri in self.pages.cached:
-            return html  # this very fragment passed the backstop when it was stored
-        removed = unsafe_html(html)
-        if removed:
-            raise PluginError(f"页面 {page.file.src_uri}{self._owner(page.file.src_uri)}{self._fields(page, removed)}"
-                              f" 含不安全的 HTML,站点未生成:{'、'.join(removed[:5])}。请运行 kb check 并修正该记录。")
-        if self.pages is not None:
-            self.pages.after_render(page)
+        if self.pages is None or page.file.src_uri not in self.pages.cached:  # a cached one passed when stored
+            removed = unsafe_html(html)
+            if removed:
+                raise PluginError(f"页面 {page.file.src_uri}{self._owner(page.file.src_uri)}"
+                                  f"{self._fields(page, removed)} 含不安全的 HTML,站点未生成:"
+                                  f"{'、'.join(removed[:5])}。请运行 kb check 并修正该记录。")
+            if self.pages is not None:
+                self.pages.after_render(page)
+        if page.file.src_uri in self._generated:
+            # converted: nothing reads this page's Markdown again, and a 10,000-record site's
+            # Markdown is some 150 MB of text MkDocs would otherwise hold to the end of the build
+            # ("" rather than None: MkDocs answers `title` only for a page it has read)
+            page.markdown = ""
+            page.file.content_string = ""
         return html
 
     def on_env(self, env, config: MkDocsConfig, files: Files):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-import zlib
+import sys
+from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from functools import lru_cache
@@ -69,15 +70,61 @@ def _shingles(text: str, k: int = 4) -> set[str]:
 
 class Sketch(NamedTuple):
     """What near-duplicate detection keeps of a record: the number of its distinct shingles and
-    the SKETCH smallest CRC-32s of them (a bottom-k MinHash), a few hundred bytes whatever its length."""
+    the SKETCH smallest hashes of them (a bottom-k MinHash), a few hundred bytes whatever its length."""
 
     size: int
     hashes: tuple[int, ...]
 
 
+# The hash of a shingle: its four characters as one 64-bit number (16 bits each: comparable text
+# is Chinese characters, digits and letters, all below U+10000), times an odd constant, modulo
+# 2**64. Odd multiplication is a bijection, so distinct shingles have distinct hashes and the
+# sketch's size is exact; its high bits (which order the hashes) are Knuth's multiplicative hash.
+MULTIPLIER = 0x9E3779B97F4A7C15
+# a hash's top byte at most AT_MOST[n] keeps about 2 * SKETCH of n distinct hashes (then sorted)
+AT_MOST = [bytes(int(byte <= top) for byte in range(256)) for top in range(256)]
+
+
+def shingle_hashes(text: str) -> array:
+    """The hash of every shingle of `text`, in order (repeats included), made in C: the shingles'
+    numbers are the UTF-16 text read as 64-bit words at every character, in 16-byte slots, and
+    one multiplication of the slots as a single integer multiplies each (no carry crosses a slot).
+    (Text outside the BMP, which comparable_text never returns, is shingled by UTF-16 code units.)"""
+    data = text.encode("utf-16-le")
+    units = len(data) // 2
+    if units < 4:  # the text itself is the only shingle, or there is none
+        data += bytes(8 - len(data))
+        count = 1 if units else 0
+    else:
+        count = units - 3
+    words = array("Q", bytes(16 * count))
+    for start in range(4):  # shingles start, count, start + 4, ...: eight bytes apart, so one read each
+        found = array("Q", data[2 * start: 2 * start + 8 * ((count - start + 3) // 4)])
+        if sys.byteorder == "big":
+            found.byteswap()
+        words[2 * start::8] = found
+    if sys.byteorder == "big":
+        words.byteswap()
+    product = (int.from_bytes(words, "little") * MULTIPLIER).to_bytes(16 * count + 8, "little")
+    hashes = array("Q", product[:16 * count])
+    if sys.byteorder == "big":
+        hashes.byteswap()
+    return hashes[0::2]
+
+
 def sketch(record: RecordBase) -> Sketch:
-    shingles = _shingles(duplicate_text(record))
-    return Sketch(len(shingles), tuple(sorted(set(map(zlib.crc32, map(str.encode, shingles))))[:SKETCH]))
+    return text_sketch(duplicate_text(record))
+
+
+def text_sketch(text: str) -> Sketch:
+    hashes = shingle_hashes(text)
+    size = len(set(hashes))
+    if size > 4 * SKETCH:  # sort only the hashes with a small top byte, when there are enough of them
+        top_bytes = hashes.tobytes()[7::8] if sys.byteorder == "little" else hashes.tobytes()[0::8]
+        small = sorted(set(compress(hashes, top_bytes.translate(AT_MOST[256 * 2 * SKETCH // size]))))
+        if len(small) >= SKETCH:
+            return Sketch(size, tuple(small[:SKETCH]))
+    return Sketch(size, tuple(sorted(set(hashes))[:SKETCH]))
 
 
 def near_duplicates(records: Sequence[RecordBase], threshold: float = NEAR_DUPLICATE,

@@ -6,7 +6,9 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.duplicates import NOT_WORD, _never_kept, comparable_text
+from generator.duplicates import (
+    MULTIPLIER, NOT_WORD, SKETCH, Sketch, _never_kept, _shingles, comparable_text, shingle_hashes, text_sketch,
+)
 from generator.search.fields import plain_markdown
 from generator.search.text import WORD, _t2s_table, normalise
 
@@ -63,3 +65,40 @@ def test_comparable_text_is_the_plain_way_on_hostile_text():
 @given(st.lists(st.text(alphabet="[]()!*_`#>| \n网格網ＡａA1１Kİ：，http:/.", max_size=40), max_size=4))
 def test_comparable_text_is_the_plain_way_on_random_markdown(texts):
     assert comparable_text(texts) == plain_way(texts)
+
+
+# --- the sketch's hashes -------------------------------------------------------------------------
+
+
+def hash_one_by_one(shingle: str) -> int:
+    """A shingle's hash as duplicates.shingle_hashes defines it, one shingle at a time."""
+    number = sum(ord(c) << (16 * k) for k, c in enumerate(shingle))
+    return number * MULTIPLIER % 2**64
+
+
+def sketch_one_by_one(text: str) -> Sketch:
+    hashes = {hash_one_by_one(s) for s in _shingles(text)}
+    return Sketch(len(_shingles(text)), tuple(sorted(hashes)[:SKETCH]))
+
+
+SKETCHED = ["", "网", "网格", "网格化", "网格化管", "网格化管理", "aaaaaaaaaa", "ab" * 300,
+            comparable_text(HOSTILE), "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(3000)),
+            "".join(chr(0x9FFF - i % 50) for i in range(1000)), "zz" + "\uffff\ufaff9" * 200]
+
+
+def test_shingle_hashes_are_each_shingles_hash_in_order():
+    for text in SKETCHED:
+        shingles = [text[i:i + 4] for i in range(len(text) - 3)] if len(text) > 4 else [text] * bool(text)
+        assert list(shingle_hashes(text)) == [hash_one_by_one(s) for s in shingles], text[:20]
+
+
+def test_sketch_is_the_bottom_k_of_the_distinct_shingles_hashes():
+    for text in SKETCHED:
+        assert text_sketch(text) == sketch_one_by_one(text), text[:20]
+    assert text_sketch("".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(3000))).size > 4 * SKETCH
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.text(alphabet="网格化管理一平四会0123456789abcz\u4e00\u9fff\uf900", max_size=2000))
+def test_sketch_is_the_bottom_k_on_random_text(text):
+    assert text_sketch(text) == sketch_one_by_one(text)

@@ -82,7 +82,7 @@ class Sketch(NamedTuple):
 # sketch's size is exact; its high bits (which order the hashes) are Knuth's multiplicative hash.
 MULTIPLIER = 0x9E3779B97F4A7C15
 # a hash's top byte at most AT_MOST[n] keeps about 2 * SKETCH of n distinct hashes (then sorted)
-AT_MOST = [bytes(int(byte <= top) for byte in range(256)) for top in range(256)]
+AT_MOST = [b"\1" * (top + 1) + b"\0" * (255 - top) for top in range(256)]
 
 
 def shingle_hashes(text: str) -> array:
@@ -118,13 +118,14 @@ def sketch(record: RecordBase) -> Sketch:
 
 def text_sketch(text: str) -> Sketch:
     hashes = shingle_hashes(text)
-    size = len(set(hashes))
+    distinct = set(hashes)
+    size = len(distinct)
     if size > 4 * SKETCH:  # sort only the hashes with a small top byte, when there are enough of them
         top_bytes = hashes.tobytes()[7::8] if sys.byteorder == "little" else hashes.tobytes()[0::8]
         small = sorted(set(compress(hashes, top_bytes.translate(AT_MOST[256 * 2 * SKETCH // size]))))
         if len(small) >= SKETCH:
             return Sketch(size, tuple(small[:SKETCH]))
-    return Sketch(size, tuple(sorted(set(hashes))[:SKETCH]))
+    return Sketch(size, tuple(sorted(distinct)[:SKETCH]))
 
 
 def near_duplicates(records: Sequence[RecordBase], threshold: float = NEAR_DUPLICATE,

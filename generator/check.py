@@ -416,7 +416,7 @@ def _record_file(path: Path, display: str, names: dict[str, str], names_key: str
                                 positions_pending=True)
         if value["kind"] is not None:
             record = RECORD_MODELS[value["kind"]].model_validate(loaded.data)  # type: ignore[union-attr]
-        sketched = Sketch(value["sketch"][0], tuple(value["sketch"][1])) if value["sketch"] else None
+        sketched = Sketch(tuple(value["sketch"])) if value["sketch"] is not None else None
         return RecordFileCheck(record, loaded, _problems(value["problems"]), _problems(value["punctuation"]),
                                sketched, key)
     cache.misses += 1
@@ -430,7 +430,7 @@ def _record_file(path: Path, display: str, names: dict[str, str], names_key: str
             "problems": _rows(checked.problems), "punctuation": _rows(checked.punctuation),
             "loaded": [loaded.data] if loaded is not None else None,  # a list: an empty file's data is None
             "kind": record.kind if record is not None else None,
-            "sketch": [checked.sketch.size, list(checked.sketch.hashes)] if checked.sketch else None,
+            "sketch": list(checked.sketch.hashes) if checked.sketch is not None else None,
         }, ensure_ascii=False).encode("utf-8"))
     return checked
 

@@ -69,25 +69,23 @@ def _shingles(text: str, k: int = 4) -> set[str]:
 
 
 class Sketch(NamedTuple):
-    """What near-duplicate detection keeps of a record: the number of its distinct shingles and
-    the SKETCH smallest hashes of them (a bottom-k MinHash), a few hundred bytes whatever its length."""
+    """What near-duplicate detection keeps of a record: the SKETCH smallest hashes of its shingles
+    (a bottom-k MinHash), a few hundred bytes whatever its length."""
 
-    size: int
     hashes: tuple[int, ...]
 
 
 # The hash of a shingle: its four characters as one 64-bit number (16 bits each: comparable text
 # is Chinese characters, digits and letters, all below U+10000), times an odd constant, modulo
-# 2**64. Odd multiplication is a bijection, so distinct shingles have distinct hashes and the
-# sketch's size is exact; its high bits (which order the hashes) are Knuth's multiplicative hash.
+# 2**64, of which the high 32 bits (Knuth's multiplicative hash).
 MULTIPLIER = 0x9E3779B97F4A7C15
-# a hash's top byte at most AT_MOST[n] keeps about 2 * SKETCH of n distinct hashes (then sorted)
+# a hash's top byte at most AT_MOST[n] keeps about 2 * SKETCH of n hashes (then only those are sorted)
 AT_MOST = [b"\1" * (top + 1) + b"\0" * (255 - top) for top in range(256)]
 
 
 def shingle_hashes(text: str) -> array:
-    """The hash of every shingle of `text`, in order (repeats included), made in C: the shingles'
-    numbers are the UTF-16 text read as 64-bit words at every character, in 16-byte slots, and
+    """The hash of every shingle of `text`, in order (repeats included), made in C: the UTF-16 text
+    read as 64-bit words at every character gives the shingles' numbers, placed in 16-byte slots;
     one multiplication of the slots as a single integer multiplies each (no carry crosses a slot).
     (Text outside the BMP, which comparable_text never returns, is shingled by UTF-16 code units.)"""
     data = text.encode("utf-16-le")
@@ -98,7 +96,7 @@ def shingle_hashes(text: str) -> array:
     else:
         count = units - 3
     words = array("Q", bytes(16 * count))
-    for start in range(4):  # shingles start, count, start + 4, ...: eight bytes apart, so one read each
+    for start in range(4):  # shingles start, start + 4, ...: eight bytes apart, so one read each
         found = array("Q", data[2 * start: 2 * start + 8 * ((count - start + 3) // 4)])
         if sys.byteorder == "big":
             found.byteswap()
@@ -106,10 +104,10 @@ def shingle_hashes(text: str) -> array:
     if sys.byteorder == "big":
         words.byteswap()
     product = (int.from_bytes(words, "little") * MULTIPLIER).to_bytes(16 * count + 8, "little")
-    hashes = array("Q", product[:16 * count])
+    hashes = array("I", product[:16 * count])
     if sys.byteorder == "big":
         hashes.byteswap()
-    return hashes[0::2]
+    return hashes[1::4]  # bits 32-63 of each slot
 
 
 def sketch(record: RecordBase) -> Sketch:
@@ -118,14 +116,12 @@ def sketch(record: RecordBase) -> Sketch:
 
 def text_sketch(text: str) -> Sketch:
     hashes = shingle_hashes(text)
-    distinct = set(hashes)
-    size = len(distinct)
-    if size > 4 * SKETCH:  # sort only the hashes with a small top byte, when there are enough of them
-        top_bytes = hashes.tobytes()[7::8] if sys.byteorder == "little" else hashes.tobytes()[0::8]
-        small = sorted(set(compress(hashes, top_bytes.translate(AT_MOST[256 * 2 * SKETCH // size]))))
+    if len(hashes) > 4 * SKETCH:  # sort only the hashes with a small top byte, when there are enough of them
+        top_bytes = hashes.tobytes()[3::4] if sys.byteorder == "little" else hashes.tobytes()[0::4]
+        small = sorted(set(compress(hashes, top_bytes.translate(AT_MOST[256 * 2 * SKETCH // len(hashes)]))))
         if len(small) >= SKETCH:
-            return Sketch(size, tuple(small[:SKETCH]))
-    return Sketch(size, tuple(sorted(distinct)[:SKETCH]))
+            return Sketch(tuple(small[:SKETCH]))
+    return Sketch(tuple(sorted(set(hashes))[:SKETCH]))
 
 
 def near_duplicates(records: Sequence[RecordBase], threshold: float = NEAR_DUPLICATE,
@@ -139,7 +135,7 @@ def near_duplicates(records: Sequence[RecordBase], threshold: float = NEAR_DUPLI
     if sketches is None:
         sketches = [sketch(r) for r in records]
     by_hash: dict[int, list[int]] = defaultdict(list)
-    for index, (_, hashes) in enumerate(sketches):
+    for index, (hashes,) in enumerate(sketches):
         for h in hashes:
             by_hash[h].append(index)  # ascending
     crowded = max(20, len(records) // 50)
@@ -149,16 +145,11 @@ def near_duplicates(records: Sequence[RecordBase], threshold: float = NEAR_DUPLI
     found = []
     # the sketch values each pair shares, counted for one record at a time (memory stays O(N)):
     # the later records in each of this one's buckets
-    for i, (_, hashes) in enumerate(sketches):
+    for i, (hashes,) in enumerate(sketches):
         shared = Counter(chain.from_iterable(
             members[bisect_right(members, i):] for members in filter(None, map(buckets.get, hashes))))
         # the records that share at least SKETCH // 8 values with this one, picked out in C
         for j in sorted(compress(shared, map((SKETCH // 8 - 1).__lt__, shared.values()))):
-            if not sketches[i].size or not sketches[j].size:
-                continue
-            small, large = sorted((sketches[i].size, sketches[j].size))
-            if small / large < threshold:
-                continue
             a, b = shingles(i), shingles(j)
             similarity = len(a & b) / len(a | b)
             if similarity >= threshold:

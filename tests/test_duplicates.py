@@ -73,12 +73,11 @@ def test_comparable_text_is_the_plain_way_on_random_markdown(texts):
 def hash_one_by_one(shingle: str) -> int:
     """A shingle's hash as duplicates.shingle_hashes defines it, one shingle at a time."""
     number = sum(ord(c) << (16 * k) for k, c in enumerate(shingle))
-    return number * MULTIPLIER % 2**64
+    return (number * MULTIPLIER % 2**64) >> 32
 
 
 def sketch_one_by_one(text: str) -> Sketch:
-    hashes = {hash_one_by_one(s) for s in _shingles(text)}
-    return Sketch(len(_shingles(text)), tuple(sorted(hashes)[:SKETCH]))
+    return Sketch(tuple(sorted({hash_one_by_one(s) for s in _shingles(text)})[:SKETCH]))
 
 
 SKETCHED = ["", "网", "网格", "网格化", "网格化管", "网格化管理", "aaaaaaaaaa", "ab" * 300,
@@ -95,7 +94,6 @@ def test_shingle_hashes_are_each_shingles_hash_in_order():
 def test_sketch_is_the_bottom_k_of_the_distinct_shingles_hashes():
     for text in SKETCHED:
         assert text_sketch(text) == sketch_one_by_one(text), text[:20]
-    assert text_sketch("".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(3000))).size > 4 * SKETCH
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)

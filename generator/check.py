@@ -402,8 +402,8 @@ def _record_file(path: Path, display: str, names: dict[str, str], names_key: str
     bytes (and its name, display path and the region/model names) are those of a stored result."""
     raw = key = None
     try:
-        info = os.lstat(path)
-        if cache.folder is not None and stat.S_ISREG(info.st_mode) and info.st_size <= MAX_BYTES:
+        info = os.lstat(path) if cache.folder is not None else None  # (read_text looks at the file again)
+        if info is not None and stat.S_ISREG(info.st_mode) and info.st_size <= MAX_BYTES:
             raw = path.read_bytes()
             key = content_key("check-record", raw, display, path.parent.name, path.name, names_key)
     except OSError:

@@ -31,7 +31,11 @@ def _never_kept() -> re.Pattern:
     works character by character, so dropping them first changes nothing.)"""
     _, table = _normalise_table()
     becomes_word = "".join(re.escape(chr(code)) for code, to in sorted(table.items()) if NOT_WORD.sub("", to.lower()))
-    return re.compile(rf"[^{HAN}0-9a-z{becomes_word}]", re.IGNORECASE)
+    kept = re.compile(rf"[{HAN}0-9a-z{becomes_word}]+", re.IGNORECASE)
+    # the same class without IGNORECASE (which looks up each character's case: twice as slow), as
+    # the runs of the BMP it keeps; it keeps nothing above U+FFFF (tests/test_duplicates.py)
+    runs = kept.finditer("".join(map(chr, range(0x10000))))
+    return re.compile("[^" + "".join(f"\\u{run.start():04x}-\\u{run.end() - 1:04x}" for run in runs) + "]")
 
 
 def _texts(value: Any, out: list[str]) -> list[str]:
@@ -95,14 +99,9 @@ def shingle_hashes(text: str) -> array:
         count = 1 if units else 0
     else:
         count = units - 3
-    words = array("Q", bytes(16 * count))
-    for start in range(4):  # shingles start, start + 4, ...: eight bytes apart, so one read each
-        found = array("Q", data[2 * start: 2 * start + 8 * ((count - start + 3) // 4)])
-        if sys.byteorder == "big":
-            found.byteswap()
-        words[2 * start::8] = found
-    if sys.byteorder == "big":
-        words.byteswap()
+    words = array("Q", bytes(16 * count))  # (only its bytes matter: little-endian on any machine)
+    for start in range(4):  # shingles start, start + 4, ...: eight bytes apart, so one copy each
+        words[2 * start::8] = array("Q", data[2 * start: 2 * start + 8 * ((count - start + 3) // 4)])
     product = (int.from_bytes(words, "little") * MULTIPLIER).to_bytes(16 * count + 8, "little")
     hashes = array("I", product[:16 * count])
     if sys.byteorder == "big":

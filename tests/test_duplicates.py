@@ -43,6 +43,19 @@ def test_characters_dropped_before_normalising_never_become_one_word_keeps():
     assert "，" in dropped and "（" in dropped and "Ａ" not in dropped and "網" not in dropped
 
 
+def test_never_kept_drops_what_its_case_insensitive_definition_drops():
+    """_never_kept lists the characters as ranges, without IGNORECASE: the same ones, on every character."""
+    import re
+
+    from generator.search.text import HAN, _normalise_table
+
+    _, table = _normalise_table()
+    becomes_word = "".join(re.escape(chr(code)) for code, to in sorted(table.items()) if NOT_WORD.sub("", to.lower()))
+    defined = re.compile(rf"[^{HAN}0-9a-z{becomes_word}]", re.IGNORECASE)
+    assert _never_kept().findall(EVERY_CHARACTER) == defined.findall(EVERY_CHARACTER)
+    assert not _never_kept().flags & re.IGNORECASE
+
+
 HOSTILE = [
     "網格化管理，推行“一評四會”（試點）",
     "见[鹤壁市一平四会](https://example.org/网格?a=1)与![图片说明](/img/x.png)",

@@ -397,9 +397,11 @@ def _stored(cache: Cache, key: str) -> Any:
         return None
 
 
-def _record_file(path: Path, display: str, names: dict[str, str], names_key: str, cache: Cache) -> RecordFileCheck:
+def _record_file(path: Path, display: str, names: dict[str, str], names_key: str, cache: Cache,
+                 memo: dict[str, RecordFileCheck] | None = None) -> RecordFileCheck:
     """`check_record_file` and what later rules need of the file, from the cache when the file's
-    bytes (and its name, display path and the region/model names) are those of a stored result."""
+    bytes (and its name, display path and the region/model names) are those of a stored result;
+    from `memo` (the last run's results in this process, by the same key) without even reading it back."""
     raw = key = None
     try:
         info = os.lstat(path) if cache.folder is not None else None  # (read_text looks at the file again)
@@ -408,6 +410,9 @@ def _record_file(path: Path, display: str, names: dict[str, str], names_key: str
             key = content_key("check-record", raw, display, path.parent.name, path.name, names_key)
     except OSError:
         pass
+    if memo is not None and key is not None and key in memo:
+        cache.hits += 1
+        return memo[key]
     if key is not None and (value := _stored(cache, key)) is not None:
         loaded = record = None
         if value["loaded"] is not None:
@@ -556,11 +561,13 @@ def __getattr__(name: str):
 
 
 def check_files(root: Path, base: Path | None = None, archive: Path | None = None,
-                config_file: Path | None = None, cache: Cache | None = None) -> CheckedFiles:
+                config_file: Path | None = None, cache: Cache | None = None,
+                memo: dict[str, RecordFileCheck] | None = None) -> CheckedFiles:
     """Check every file under `root` (the catalog folder); display paths relative to `base`.
     Numbers are traced in the archive folder (see archive.archive_folder for where it is).
     With `cache`, each record file's own result is remembered by its bytes (see _record_file):
-    the result is the same, only the cross-record rules run for every file."""
+    the result is the same, only the cross-record rules run for every file. `memo` (a long-lived
+    process's, `kb serve`'s) keeps this run's results of the record files, for the next run."""
     root = Path(root)
     cache = cache or Cache(None, "check")
     base = Path(base) if base is not None else root.parent
@@ -610,6 +617,7 @@ def check_files(root: Path, base: Path | None = None, archive: Path | None = Non
 
     records: list[tuple[RecordBase, LoadedFile]] = []
     checks: list[RecordFileCheck] = []  # of the records above, in the same order
+    results: dict[str, RecordFileCheck] = {}  # by cache key: the next run's memo
     unusable: set[str] = set()  # ids of record files that failed their own checks
     for entry in sorted(root.iterdir()):
         if entry.name in REFERENCE_FILES or entry.name.startswith("."):
@@ -628,7 +636,9 @@ def check_files(root: Path, base: Path | None = None, archive: Path | None = Non
                     problems.append(Problem(display, 1, 1, "", "unexpected-file", "记录文件必须以 .yml 结尾",
                                             "请改名为 <id>.yml"))
                 continue
-            checked = _record_file(path, display, id_for_name, names_key, cache)
+            checked = _record_file(path, display, id_for_name, names_key, cache, memo)
+            if checked.key is not None:
+                results[checked.key] = checked
             record, loaded = checked.record, checked.loaded
             problems += checked.problems
             if loaded is not None:
@@ -659,6 +669,9 @@ def check_files(root: Path, base: Path | None = None, archive: Path | None = Non
     # expected to look like the record it was copied from.
     broken = {p.file for p in problems if p.is_error}
     problems += _near_duplicates([c for c in checks if c.loaded.display not in broken], cache)  # type: ignore[union-attr]
+    if memo is not None:  # only this run's files: an edited file's old result goes
+        memo.clear()
+        memo.update(results)
     return CheckedFiles(
         tuple(r for r, _ in records),
         {r.id: loaded.display for r, loaded in records},

@@ -26,12 +26,13 @@ def project_cache(catalog_dir: Path) -> Cache:
 
 
 def check_catalog(root: Path, base: Path | None = None, archive: Path | None = None,
-                  config_file: Path | None = None, cache: Cache | None = None) -> CheckResult:
+                  config_file: Path | None = None, cache: Cache | None = None, memo: dict | None = None) -> CheckResult:
     """Check every file under `root` and, when nothing is an error, assemble the Catalog: the one
     place a Catalog is built. `archive`/`config_file` locate the archived originals (archive.py);
-    `cache` remembers each file's own result (check.check_files), without changing the result."""
+    `cache` remembers each file's own result (check.check_files), without changing the result;
+    so does `memo`, in memory, for a process that checks again and again (`kb serve`)."""
     with cycle_collector_paused():
-        checked = check_files(root, base, archive, config_file, cache)
+        checked = check_files(root, base, archive, config_file, cache, memo)
         if not checked.ok:
             return CheckResult(None, checked.problems, checked.notes, checked.archive_checked, checked.punctuation)
         catalog = Catalog.assemble(list(checked.records), dict(checked.files), list(checked.models),
@@ -70,14 +71,14 @@ class Checked:
 
 
 def require_catalog(catalog_dir: Path, *, base: Path | None = None, strict: bool = False,
-                    archive: Path | None = None, config_file: Path | None = None) -> Checked:
+                    archive: Path | None = None, config_file: Path | None = None, memo: dict | None = None) -> Checked:
     """The checked Catalog with its warnings; raises CatalogRejected on a missing folder or errors
     (with `strict`, warnings count as errors)."""
     catalog_dir = Path(catalog_dir)
     if not catalog_dir.is_dir():
         raise CatalogRejected([], f"找不到记录目录 {catalog_dir}")
     result = check_catalog(catalog_dir, base=base, archive=archive, config_file=config_file,
-                           cache=project_cache(catalog_dir))
+                           cache=project_cache(catalog_dir), memo=memo)
     found = promote_warnings(result.problems) if strict else result.problems
     errors = [p for p in found if p.is_error]
     if errors or result.catalog is None:

@@ -74,6 +74,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.stage: SiteStage | None = None
         self.catalog_path: Path | None = None
         self._archive: Path | None = None
+        self._checked_files: dict = {}  # `kb serve`: the last check's results, by file content
         self.search: SiteSearch | None = None
         self.search_on = False  # Material's search plugin enabled: our index and worker replace its own
         # what the build needs of the stage once its pages are MkDocs' files: the stage itself
@@ -99,7 +100,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._archive = archive
         self.problems_page = None
         try:
-            checked = require_catalog(self.catalog_path, base=project, strict=self.config.strict, archive=archive)
+            checked = require_catalog(self.catalog_path, base=project, strict=self.config.strict, archive=archive,
+                                      memo=self._checked_files if self.serving else None)
         except CatalogRejected as exc:
             detail = report_text(exc.problems).rstrip() if exc.problems else str(exc)
             if self.serving and exc.problems:  # the preview shows what to fix, and recovers on the next save

@@ -249,3 +249,29 @@ def test_the_quick_look_for_traditional_characters_sees_every_one():
         ch = chr(code)
         assert has_convertible(ch) == (ch in convertible), hex(code)
     assert has_convertible("简体中文𠀀網") and not has_convertible("简体中文𠀀")
+
+
+def test_a_serving_process_reuses_its_last_results_and_forgets_an_edited_files(tmp_path):
+    """`kb serve` checks on every save: files whose bytes are unchanged are not even read back
+    from the cache, an edited file is checked again, and the report is the same as a fresh check's."""
+    from conftest import make_project
+    from generator.cache import Cache
+    from generator.check import check_files
+
+    project = make_project(tmp_path / "p", BROKEN / "catalog")
+    catalog = project / "catalog"
+    memo: dict = {}
+    run = lambda cache: check_files(catalog, project, cache=cache, memo=memo)  # noqa: E731
+    first = run(Cache(project / ".cache", "check"))
+    assert memo and all(key for key in memo)
+    kept = dict(memo)
+    again_cache = Cache(project / ".cache", "check")
+    again = run(again_cache)
+    assert report_text(again.problems) == report_text(first.problems)
+    assert again_cache.misses == 0 and all(memo[k] is kept[k] for k in kept)  # the very same results
+    edited = sorted((catalog / "practices").glob("*.yml"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("summary:", "summary: 繁體 ", 1), encoding="utf-8")
+    after = run(Cache(project / ".cache", "check"))
+    fresh = check_files(catalog, project)
+    assert report_text(after.problems) == report_text(fresh.problems) != report_text(first.problems)
+    assert len(memo) == len(kept) and len(set(memo) - set(kept)) == 1  # the edited file's old result is gone

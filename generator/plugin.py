@@ -76,6 +76,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self._archive: Path | None = None
         self._checked_files: dict = {}  # `kb serve`: the last check's results, by file content
         self.search: SiteSearch | None = None
+        self._search_memory = None  # `kb serve`: what the next build's search reuses of the last one's
         self.search_on = False  # Material's search plugin enabled: our index and worker replace its own
         # what the build needs of the stage once its pages are MkDocs' files: the stage itself
         # (catalogue, pages) is let go then, before MkDocs holds every page's HTML as well
@@ -128,16 +129,24 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         return config
 
     def _setup_search(self, config: MkDocsConfig, project: Path, catalog) -> SiteSearch:
-        """Chinese segmentation must be on, or search silently indexes whole runs of characters."""
-        try:
-            site_search = SiteSearch(catalog, project / ".cache" / "search")
-        except JiebaMissing as exc:
-            raise PluginError(f"{exc}。站点未生成:没有分词,站内搜索只能整段匹配中文。"
-                              "请安装项目依赖(pip install -e .)后重新构建。") from None
+        """Chinese segmentation must be on, or search silently indexes whole runs of characters.
+
+        `kb serve` with search on keeps what the next build's search reuses (the analysed text lives
+        through the build anyway; with search off it goes before rendering). The memory is handed
+        over, as it is updated in place: a build that fails here leaves none, and the next starts afresh."""
         try:
             self.search_on = configure_search(config)
         except MaterialError as exc:
             raise PluginError(str(exc)) from None
+        remember = self.serving and self.search_on
+        previous, self._search_memory = self._search_memory, None
+        try:
+            site_search = SiteSearch(catalog, project / ".cache" / "search", previous if remember else None,
+                                     serving=remember)
+        except JiebaMissing as exc:
+            raise PluginError(f"{exc}。站点未生成:没有分词,站内搜索只能整段匹配中文。"
+                              "请安装项目依赖(pip install -e .)后重新构建。") from None
+        self._search_memory = site_search.memory()
         return site_search
 
     def on_startup(self, *, command: str, dirty: bool) -> None:

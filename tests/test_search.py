@@ -281,6 +281,143 @@ def test_similar_records_are_remembered_until_a_record_changes(real_catalog, tmp
     assert cache.misses == 2
 
 
+@pytest.fixture(scope="module")
+def synthetic_corpus(tmp_path_factory):
+    """300 synthetic records (bench/synth.py), analysed: enough for terms on both sides of the df cap."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import synth
+
+    folder = synth.generate(tmp_path_factory.mktemp("similar") / "catalog", 300)
+    result = check_catalog(folder, base=folder.parent)
+    assert not any(p.is_error for p in result.problems)
+    return Corpus(result.catalog)
+
+
+def _analysed_as(corpus, docs, catalog=None):
+    """`corpus` with other docs (or another catalogue), its document frequencies counted again."""
+    import copy
+    from collections import Counter
+
+    new = copy.copy(corpus)
+    new.catalog, new.docs, new.df = catalog or corpus.catalog, docs, Counter()
+    for doc in docs:
+        new.df.update(set().union(*map(set, doc.tokens.values())))
+    return new
+
+
+def _with_tokens(corpus, changes):
+    """`corpus` with some records' tokens replaced, as an edit of their text would."""
+    from generator.search.fields import Doc
+
+    return _analysed_as(corpus, [Doc(d.id, changes[d.id], d.key + "+") if d.id in changes else d for d in corpus.docs])
+
+
+def _with_records(corpus, records, docs, links=None):
+    """`corpus` over a catalogue with other records (or links): models, regions, records added or removed."""
+    catalog = dataclasses.replace(corpus.catalog, records=tuple(sorted(records, key=lambda r: r.id)),
+                                  _links=corpus.catalog._links if links is None else links)
+    return _analysed_as(corpus, [docs[r.id] for r in catalog.records], catalog)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_serve_updates_similar_records_exactly_as_computed_from_scratch(synthetic_corpus, seed, monkeypatch):
+    """`kb serve` recomputes similar records only where an edit of some records' text can move
+    them; each step's lists must be exactly `similar_records` of the edited catalogue. Edits add a
+    new term, remove a term, change only counts, and push terms over and under the df cap."""
+    import random
+
+    from generator.cache import Cache
+    from generator.catalog import Link
+    from generator.search import related
+
+    rng = random.Random(seed)
+    edits = []  # what each update found: the edited records, or None when it computed all again
+    find_edited = related._edited
+    monkeypatch.setattr(related, "_edited", lambda *a: edits.append(find_edited(*a)) or edits[-1])
+    corpus, cache = synthetic_corpus, Cache(None, "similar")
+    state = related.update_similar_records(corpus, None, None, cache)
+    assert state.similar == similar_records(corpus) and edits == [None]
+    cap = max(30, int(0.05 * len(corpus.docs)))
+
+    def holders(c, term):
+        return [d for d in c.docs if any(term in ts for ts in d.tokens.values())]
+
+    def step(changes):
+        nonlocal corpus, state
+        edited = _with_tokens(corpus, changes)
+        state = related.update_similar_records(edited, state, corpus.analysed(), cache)
+        assert state.similar == similar_records(edited)
+        corpus = edited
+
+    def without(doc, term):
+        return {f: [t for t in ts if t != term] for f, ts in doc.tokens.items()}
+
+    for _ in range(3):
+        doc = rng.choice(corpus.docs)  # a term no record had
+        step({doc.id: {**doc.tokens, "body": doc.tokens["body"] + ["航天飞机", f"新词{rng.randrange(99)}"]}})
+        doc = rng.choice(corpus.docs)  # a term taken out
+        term = rng.choice(sorted(t for ts in doc.tokens.values() for t in ts if corpus.df[t] <= cap))
+        step({doc.id: without(doc, term)})
+        doc = rng.choice(corpus.docs)  # only counts
+        step({doc.id: {**doc.tokens, "summary": doc.tokens["summary"] * 2}})
+        # over the cap: the most common term under it, added to records without it
+        term = max((t for t in corpus.df if corpus.df[t] <= cap), key=lambda t: (corpus.df[t], t))
+        have = {d.id for d in holders(corpus, term)}
+        gain = rng.sample([d for d in corpus.docs if d.id not in have], cap + 1 - corpus.df[term])
+        step({d.id: {**d.tokens, "title": d.tokens["title"] + [term]} for d in gain})
+        # and under it again: taken out of some of its records
+        step({d.id: without(d, term) for d in rng.sample(holders(corpus, term), corpus.df[term] - cap)})
+        # several records at once, text swapped between two of them
+        a, b = rng.sample(corpus.docs, 2)
+        step({a.id: b.tokens, b.id: a.tokens})
+    assert all(edits[1:]) and len(edits) == 19  # every step was incremental
+
+    # anything but tokens is all computed again: models, region, links, a record added or removed
+    records = list(corpus.catalog.records)
+    other_model = next(m.id for m in corpus.catalog.models if m.id not in records[0].models)
+    other_region = next(r for r in corpus.catalog.regions if r != records[1].region)
+    links = dict(corpus.catalog._links)
+    links[records[2].id] = (*links.get(records[2].id, ()), Link("related", "相关", records[3].id))
+    docs = {d.id: d for d in corpus.docs}
+    for changed in (_with_records(corpus, [records[0].model_copy(update={"secondary_models": [other_model]}),
+                                           *records[1:]], docs),
+                    _with_records(corpus, [records[0], records[1].model_copy(update={"region": other_region}),
+                                           *records[2:]], docs),
+                    _with_records(corpus, records, docs, links),
+                    _with_records(corpus, records[1:], docs),  # removed
+                    _with_records(corpus, records, docs)):  # and added back
+        state = related.update_similar_records(changed, state, corpus.analysed(), cache)
+        assert state.similar == similar_records(changed) and edits[-1] is None
+        corpus = changed
+
+
+def test_corpus_reuses_the_tokens_of_unchanged_records(real_catalog, tmp_path):
+    """`kb serve`: a record whose text did not change keeps its tokens from the last build (no cache
+    read, no parsing); the tokens and document frequencies are those of a fresh Corpus."""
+    from generator.cache import Cache
+
+    first = Corpus(real_catalog, cache=Cache(tmp_path, "segments"))
+    record = real_catalog.records[0]
+    edited = dataclasses.replace(real_catalog, records=(record.model_copy(update={"summary": "航天飞机发射"}),
+                                                        *real_catalog.records[1:]))
+    segments = Cache(tmp_path, "segments")
+    again = Corpus(edited, cache=segments, previous=first.analysed())
+    fresh = Corpus(edited)
+    assert [(d.id, d.tokens, d.key) for d in again.docs] == [(d.id, d.tokens, d.key) for d in fresh.docs]
+    assert again.df == fresh.df and all(count > 0 for count in again.df.values())
+    assert (segments.hits, segments.misses) == (0, 1)  # the edited record only
+    assert all(d is was for d, was in zip(again.docs[1:], first.docs[1:]))  # the same tokens, not copies
+    assert again.vocabulary is first.vocabulary
+    # a record removed (with the same dictionary, so the other records keep their keys), then back
+    fewer = dataclasses.replace(edited, records=edited.records[:3] + edited.records[4:])
+    less = Corpus(fewer, cache=segments, terms=again.terms, previous=again.analysed())
+    fresh = Corpus(fewer, terms=again.terms)
+    assert [d.tokens for d in less.docs] == [d.tokens for d in fresh.docs] and less.df == fresh.df
+    back = Corpus(real_catalog, cache=segments, previous=less.analysed())
+    assert [d.tokens for d in back.docs] == [d.tokens for d in first.docs] and back.df == first.df
+    assert (segments.hits, segments.misses) == (2, 1)  # the records back from the cache: 00 and 03
+
+
 def test_record_page_shows_similar_records_after_explicit_links(real_catalog):
     from generator.render import Renderer
 

@@ -54,6 +54,21 @@ class Doc:
     key: str = ""  # the cache key of the tokens: the hash of the field texts and the dictionary
 
 
+@dataclass(frozen=True)
+class Analysed:
+    """What a Corpus of the next version of the catalogue can reuse (`kb serve` between rebuilds):
+    the tokens of every record, the document frequencies, the shared strings. The Corpus's own
+    objects, not copies, and not the catalogue."""
+
+    docs: Sequence[Doc]
+    df: Mapping[str, int]
+    vocabulary: dict[str, str]
+
+
+def _terms(doc: Doc) -> set[str]:
+    return set().union(*map(set, doc.tokens.values()))
+
+
 class Corpus:
     """Every record analysed once: the one source of tokens for related records, the site's search
     index and `kb search`.
@@ -63,24 +78,47 @@ class Corpus:
     build, or `kb search` after a build, segments only the records whose text changed (and loads
     jieba only if there is one). The field texts are not kept, and each distinct token is one
     string shared by every list that holds it: the tokens of a large catalogue are most of what
-    search keeps in memory through a build."""
+    search keeps in memory through a build.
+
+    `previous` (`kb serve`): the last build's `Analysed`; a record whose key is the same keeps its
+    tokens from there (no cache read, no parsing), and the document frequencies are updated for
+    the records that changed instead of counted again."""
 
     def __init__(self, catalog: Catalog, analyzer: Analyzer | None = None, *, cache: Cache | None = None,
-                 terms: Sequence[str] | None = None):
+                 terms: Sequence[str] | None = None, previous: Analysed | None = None):
         self.catalog = catalog
         self._analyzer = analyzer
         self.terms = tuple(analyzer.terms if analyzer else terms if terms is not None else domain_terms(catalog))
         self.cache = cache or Cache(None, "segments")
         self.dict_hash = dictionary_hash(self.terms)
-        self.vocabulary: dict[str, str] = {}
+        # a string kept from the last build is the one its reused tokens hold
+        self.vocabulary: dict[str, str] = previous.vocabulary if previous is not None else {}
+        before = {d.id: d for d in previous.docs} if previous is not None else {}
         self.docs: list[Doc] = []
         for record in catalog.records:
             fields = record_fields(catalog, record)
             key = content_key(json.dumps(fields, ensure_ascii=False, sort_keys=True), self.dict_hash)
-            self.docs.append(Doc(record.id, self._tokens(key, fields), key))
-        self.df: Counter[str] = Counter()
+            was = before.get(record.id)
+            self.docs.append(was if was is not None and was.key == key else Doc(record.id, self._tokens(key, fields), key))
+        if previous is None:
+            self.df: Counter[str] = Counter()
+            for doc in self.docs:
+                self.df.update(_terms(doc))
+            return
+        self.df = Counter(previous.df)
         for doc in self.docs:
-            self.df.update(set().union(*map(set, doc.tokens.values())))
+            was = before.pop(doc.id, None)
+            if was is not doc:
+                self.df.update(_terms(doc))
+                if was is not None:
+                    self.df.subtract(_terms(was))
+        for was in before.values():  # records removed
+            self.df.subtract(_terms(was))
+        for term in [t for t, count in self.df.items() if count <= 0]:
+            del self.df[term]
+
+    def analysed(self) -> Analysed:
+        return Analysed(self.docs, self.df, self.vocabulary)
 
     def _tokens(self, key: str, fields: Mapping[str, str]) -> dict[str, list[str]]:
         """The fields' tokens from the cache, or segmented and put there; each distinct token one string."""

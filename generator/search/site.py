@@ -39,8 +39,8 @@ from typing import Mapping, Sequence
 
 from ..cache import Cache
 from ..schema import KIND_NAMES
-from .fields import FIELD_WEIGHTS, Corpus
-from .related import cached_similar_records
+from .fields import FIELD_WEIGHTS, Analysed, Corpus
+from .related import SimilarState, cached_similar_records, update_similar_records
 from .thesaurus import catalog_synonyms
 from .query import PARAMS
 from .text import t2s_map
@@ -219,6 +219,15 @@ def worker_source() -> str:
 # --- the plugin's search stage ------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SearchMemory:
+    """What `kb serve` keeps of a build's search for the next one: the records' tokens and the
+    state of the similar records (compact: no copy of the tokens, no catalogue)."""
+
+    corpus: Analysed
+    similar: SimilarState
+
+
 class SiteSearch:
     """What a site build needs from search, independent of MkDocs: the analysed catalogue, similar
     records, and the files of the search index. `cache_dir` is the search's folder in the project's
@@ -226,14 +235,30 @@ class SiteSearch:
     `kb search` finds them too.
 
     jieba's dictionary is let go as soon as the records are segmented: the pages' text, segmented
-    after the build for the index, loads it again only when it is not in the cache."""
+    after the build for the index, loads it again only when it is not in the cache.
 
-    def __init__(self, catalog, cache_dir):
+    `kb serve` passes `previous`, the last build's `SearchMemory` (or None for its first build):
+    the records whose text did not change keep their tokens, and similar records are recomputed
+    only where a change can move them; `memory()` is what to pass to the next build."""
+
+    def __init__(self, catalog, cache_dir, previous: SearchMemory | None = None, *, serving: bool = False):
         self.catalog = catalog
-        self.corpus = Corpus(catalog, cache=Cache(Path(cache_dir).parent, "segments"))
+        before = previous.corpus if previous is not None else None
+        self.corpus = Corpus(catalog, cache=Cache(Path(cache_dir).parent, "segments"), previous=before)
         self.corpus.release_analyzer()
-        self.similar = cached_similar_records(self.corpus, Cache(Path(cache_dir).parent, "similar"))
+        similar_cache = Cache(Path(cache_dir).parent, "similar")
+        self._state: SimilarState | None = None
+        if serving:
+            self._state = update_similar_records(self.corpus, previous.similar if previous is not None else None,
+                                                 before, similar_cache)
+            self.similar = self._state.similar
+        else:
+            self.similar = cached_similar_records(self.corpus, similar_cache)
         self.synonyms = catalog_synonyms(catalog)
+
+    def memory(self) -> SearchMemory | None:
+        """What the next `kb serve` build reuses (None unless made with `serving`)."""
+        return SearchMemory(self.corpus.analysed(), self._state) if self._state is not None else None
 
     def files(self, urls: Mapping[str, str], material_index: Mapping) -> dict[str, bytes]:
         pages = entries_from_material(material_index.get("docs", []))

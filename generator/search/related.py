@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import json
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ class SimilarState:
     next computation redoes only what an edit can change (`update_similar_records`). It holds no
     tokens of its own: they stay in the Corpus (`Analysed`), which the next Corpus reuses."""
 
-    about: str  # the hash of what ranking reads besides the tokens: ids, models, regions, links, region tree
+    about: tuple  # what ranking reads besides the tokens: ids, models, regions, links, region tree
     postings: dict[str, dict[str, float]]  # term -> record -> weight, for every term under the df cap
     keys: dict[str, list[tuple[str, float]]]  # record -> its key terms and their weights, best first
     lists: dict[str, list[str]]  # term -> its candidates (the records in which it weighs most)
@@ -143,23 +142,27 @@ class _Ranking:
         return [other for _, other in heapq.nsmallest(self.limit, scored)]
 
 
-def _inputs(corpus: Corpus, with_tokens: bool) -> str:
-    """Everything `similar_records` reads, as JSON: each record's id, tokens (by their cache key, when
-    `with_tokens`), models, region and links, and the region tree."""
+def _inputs(corpus: Corpus) -> str:
+    """Everything `similar_records` reads, as JSON: each record's id, tokens (by their cache key),
+    models, region and links, and the region tree."""
     catalog = corpus.catalog
-    inputs = [[d.id, *([d.key] if with_tokens else []), list(catalog.by_id[d.id].models), catalog.by_id[d.id].region,
+    inputs = [[d.id, d.key, list(catalog.by_id[d.id].models), catalog.by_id[d.id].region,
                sorted(link.target for link in catalog.links(d.id))] for d in corpus.docs]
     inputs.append([[n.id, n.parent] for n in catalog.regions.values()])
     return json.dumps(inputs, ensure_ascii=False)
 
 
-def _about(corpus: Corpus) -> str:
-    return hashlib.sha256(_inputs(corpus, with_tokens=False).encode("utf-8")).hexdigest()
+def _about(corpus: Corpus) -> tuple:
+    catalog = corpus.catalog
+    records = (catalog.by_id[d.id] for d in corpus.docs)
+    return (tuple((r.id, r.models, r.region, tuple(sorted(link.target for link in catalog.links(r.id))))
+                  for r in records),
+            tuple((n.id, n.parent) for n in catalog.regions.values()))
 
 
 def cached_similar_records(corpus: Corpus, cache: Cache) -> dict[str, list[str]]:
     """`similar_records`, remembered under everything it reads."""
-    key = content_key("similar", _inputs(corpus, with_tokens=True))
+    key = content_key("similar", _inputs(corpus))
     data = cache.get_or_make(key, lambda: json.dumps(similar_records(corpus), ensure_ascii=False).encode("utf-8"))
     return json.loads(data)
 
@@ -178,7 +181,7 @@ def update_similar_records(corpus: Corpus, previous: SimilarState | None, before
     their weights: its score for every candidate, and so its list, stay what they were."""
     edited = _edited(corpus, previous, before)
     if edited is None:
-        key = content_key("similar", _inputs(corpus, with_tokens=True))
+        key = content_key("similar", _inputs(corpus))
         data = cache.get(key)
         if data is not None:
             return _compute(corpus, similar=json.loads(data))

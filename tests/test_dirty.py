@@ -38,11 +38,12 @@ class Preview:
 
     def assert_as_complete_build(self, clean: Path) -> None:
         config = self._config(clean)
-        dirty, self.plugin.dirty = self.plugin.dirty, None  # a complete build, as `mkdocs build` makes it
+        # a complete build, as `mkdocs build` makes it (similar records too: from scratch, not updated)
+        dirty, self.plugin.dirty, self.plugin.serving = self.plugin.dirty, None, False
         try:
             mkdocs_build(config, serve_url=SERVE_URL)
         finally:
-            self.plugin.dirty = dirty
+            self.plugin.dirty, self.plugin.serving = dirty, True
         assert_same_site(self.site, clean)
 
 
@@ -72,6 +73,18 @@ def test_an_edited_record_rewrites_its_own_page_only(preview, tmp_path):
     skipped = preview.rebuild()
     assert "改过的背景说明" in page.read_text(encoding="utf-8") and page.stat().st_mtime_ns != before
     assert "practices/wangge-bihuan.md" not in skipped and "index.md" in skipped and len(skipped) > 20
+    preview.assert_as_complete_build(tmp_path / "clean")
+
+
+def test_an_edited_record_text_updates_similar_records_to_what_a_complete_build_computes(preview, tmp_path,
+                                                                                       monkeypatch):
+    from generator.search import related
+
+    practices = preview.project / "catalog" / "practices"
+    edit(practices / "wangge-bihuan.yml", "发现、上报、处置、反馈", "发现、上报、处置、反馈、回访、积分评议")
+    monkeypatch.setattr(related, "_compute", None)  # updated from the last build's, not computed again
+    preview.rebuild()
+    monkeypatch.undo()
     preview.assert_as_complete_build(tmp_path / "clean")
 
 

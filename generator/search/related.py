@@ -192,6 +192,7 @@ def update_similar_records(corpus: Corpus, previous: SimilarState | None, before
     state = previous
     if not edited:
         return state
+    state.similar = dict(state.similar)  # the last build's stays as it was: its pages were made from it
     n = len(corpus.docs)
     df_cap, idf = _df_cap(n), {}
     old_docs = {d.id: d for d in before.docs}
@@ -250,4 +251,4 @@ def _edited(corpus: Corpus, previous: SimilarState | None, before: Analysed | No
     if previous.about != _about(corpus):
         return None
     edited = [doc for doc, was in zip(corpus.docs, before.docs) if doc.key != was.key]
-    return edited if len(edited) <= len(corpus.docs) // 4 else None
+    return edited if 2 * len(edited) <= len(corpus.docs) else None

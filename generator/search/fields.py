@@ -98,8 +98,10 @@ class Corpus:
         for record in catalog.records:
             fields = record_fields(catalog, record)
             key = content_key(json.dumps(fields, ensure_ascii=False, sort_keys=True), self.dict_hash)
-            was = before.get(record.id)
-            self.docs.append(was if was is not None and was.key == key else Doc(record.id, self._tokens(key, fields), key))
+            doc = before.get(record.id)
+            if doc is None or doc.key != key:
+                doc = Doc(record.id, self._tokens(key, fields), key)
+            self.docs.append(doc)
         if previous is None:
             self.df: Counter[str] = Counter()
             for doc in self.docs:

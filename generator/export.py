@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Hashable, Iterable, Iterator
 
 from .briefing import updated
 from .cache import Cache, content_key
 from .catalog import Catalog
+from .memo import RecordMemo, remember
 from .routes import Routes
 from .schema import KIND_NAMES, RecordBase
 from .xlsx import Workbook
@@ -140,10 +141,23 @@ def figure_rows(catalog: Catalog, routes: Routes = SERVED) -> list[tuple]:
 COLUMNS = tuple(c.name for c in COLUMNS_SPEC)
 
 
-def rows(catalog: Catalog, routes: Routes = SERVED) -> Iterator[dict[str, str]]:
+def record_values(catalog: Catalog, routes: Routes = SERVED, memo: RecordMemo | None = None,
+                  context: Hashable = None) -> dict[str, tuple]:
+    """Record id → its values in COLUMNS_SPEC, then in its kind's KIND_COLUMNS: made once for the
+    CSV, the all-records sheet and the kind's sheet. With `memo` (`kb serve`), an unchanged record's
+    values are those of the last build; `context` must then say what else they read (regions,
+    models, routes)."""
+    def make(r: RecordBase) -> tuple:
+        row = Row(r, catalog, routes)
+        return tuple(c.get(row) for c in COLUMNS_SPEC + KIND_COLUMNS[r.kind])
+
+    return {r.id: remember(memo, "export-values", r, context, lambda: make(r)) for r in catalog.records}
+
+
+def rows(catalog: Catalog, routes: Routes = SERVED, values: dict[str, tuple] | None = None) -> Iterator[dict[str, str]]:
+    values = values if values is not None else record_values(catalog, routes)
     for record in catalog.records:
-        row = Row(record, catalog, routes)
-        yield {c.name: _text(c.get(row)) for c in COLUMNS_SPEC}
+        yield {c.name: _text(v) for c, v in zip(COLUMNS_SPEC, values[record.id])}
 
 
 def _text(value: Any) -> str:
@@ -167,16 +181,17 @@ def to_json(catalog: Catalog, routes: Routes = SERVED) -> str:
     return '{"records": [\n' + ",\n".join(lines) + "\n]}\n"
 
 
-def to_csv(catalog: Catalog, routes: Routes = SERVED) -> bytes:
+def to_csv(catalog: Catalog, routes: Routes = SERVED, values: dict[str, tuple] | None = None) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    for row in rows(catalog, routes):
+    for row in rows(catalog, routes, values):
         writer.writerow({k: _cell(v) for k, v in row.items()})
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8 Chinese correctly
 
 
-def to_xlsx(catalog: Catalog, routes: Routes = SERVED, site_url: str | None = None) -> bytes:
+def to_xlsx(catalog: Catalog, routes: Routes = SERVED, site_url: str | None = None,
+            values: dict[str, tuple] | None = None) -> bytes:
     def link(record: RecordBase) -> tuple[str, str]:
         """What the page cell shows, and where it links."""
         page = routes.record_url(record)
@@ -193,8 +208,9 @@ def to_xlsx(catalog: Catalog, routes: Routes = SERVED, site_url: str | None = No
         records = catalog.records_of_kind(kind)
         if records:
             sheets.append((KIND_NAMES[kind], COLUMNS_SPEC + KIND_COLUMNS[kind], records))
+    values = values if values is not None else record_values(catalog, routes)
     for title, columns, records in sheets:
-        table = [[c.get(row) for c in columns] for row in (Row(r, catalog, routes) for r in records)]
+        table = [list(values[r.id][:len(columns)]) for r in records]
         keep = [i for i, c in enumerate(columns) if any(_present(row[i]) for row in table)]
         _add(book, title, [columns[i].name for i in keep], [columns[i].width for i in keep],
              [columns[i].wrap for i in keep], [[row[i] for i in keep] for row in table], [link(r) for r in records])
@@ -232,7 +248,7 @@ def export(catalog: Catalog, fmt: str, routes: Routes = SERVED, site_url: str | 
 
 
 def exports(catalog: Catalog, routes: Routes = SERVED, site_url: str | None = None,
-            cache: Path | None = None) -> dict[str, bytes]:
+            cache: Path | None = None, memo: RecordMemo | None = None) -> dict[str, bytes]:
     """Every format, for a build. With `cache` (the project's .cache/) the CSV and the workbook
     are read back when nothing they show has changed: the JSON (every field of every record,
     with its region path and page), the regions' names and levels, the models' names and the
@@ -241,6 +257,13 @@ def exports(catalog: Catalog, routes: Routes = SERVED, site_url: str | None = No
     store = Cache(cache, "exports")
     basis = (data, json.dumps([[r.id, r.name, r.level] for r in catalog.regions.values()], ensure_ascii=False),
              json.dumps([[m.id, m.name] for m in catalog.models], ensure_ascii=False), site_url or "")
+    values: dict[str, tuple] = {}
+
+    def shared() -> dict[str, tuple]:  # made at most once, and only if a file is not in the cache
+        if not values:
+            values.update(record_values(catalog, routes, memo, (basis[1], basis[2], routes.directory_urls)))
+        return values
+
     return {"json": data,
-            "csv": store.get_or_make(content_key("csv", *basis), lambda: to_csv(catalog, routes)),
-            "xlsx": store.get_or_make(content_key("xlsx", *basis), lambda: to_xlsx(catalog, routes, site_url))}
+            "csv": store.get_or_make(content_key("csv", *basis), lambda: to_csv(catalog, routes, shared())),
+            "xlsx": store.get_or_make(content_key("xlsx", *basis), lambda: to_xlsx(catalog, routes, site_url, shared()))}

@@ -23,6 +23,7 @@ from mkdocs.structure.pages import Page
 from .archive import ARCHIVE_ENV
 from .dirty import DirtyBuilds
 from .material import MaterialError, configure_search, forget_previous_index, read_page_index, use_worker
+from .memo import RecordMemo
 from .page_cache import CACHED_TEMPLATE, PageCache
 from .pipeline import CatalogRejected, require_catalog
 from .problems import report_text
@@ -75,6 +76,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.catalog_path: Path | None = None
         self._archive: Path | None = None
         self._checked_files: dict = {}  # `kb serve`: the last check's results, by file content
+        self._record_memo = RecordMemo()  # `kb serve`: what each unchanged record gave the last build
         self.search: SiteSearch | None = None
         self._search_memory = None  # `kb serve`: what the next build's search reuses of the last one's
         self.search_on = False  # Material's search plugin enabled: our index and worker replace its own
@@ -123,7 +125,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         self.stage = SiteStage.build(checked.catalog, Routes(config.use_directory_urls),
                                      source_url=self.config.source_url, similar=similar,
                                      cache=project / ".cache" if self.config.page_cache else None,
+                                     memo=self._record_memo if self.serving else None,
                                      site_url=config.site_url if "://" in (config.site_url or "") else None)
+        if self.serving:
+            self._record_memo.keep_only(checked.catalog.records)
         config.nav = self.stage.nav
         config.extra.update(footer(checked.catalog, self.config.contact))
         return config

@@ -27,6 +27,7 @@ from .routes import BROWSE_PAGE, COMPARE_PAGE, DOWNLOADS, DOWNLOADS_PAGE, KINDS_
 from .routes import Routes, relative_path
 from .routes import record_path as md_path
 from .safety import IMAGE, site_relative, too_big
+from .memo import RecordMemo, remember
 from .schema import KIND_FOLDERS, KIND_NAMES, KINDS, Amount, Figure, RecordBase
 
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -207,16 +208,20 @@ class GlossaryLinker:
         self._titles = {t.id: " ".join(t.definition.split()).translate(TITLE_SAFE) for t in catalog.glossary}
         self._pattern = re.compile("|".join(re.escape(w) for w, _ in pairs)) if pairs else None
 
-    def users(self, records) -> dict[str, list[RecordBase]]:
+    def users(self, records, memo: RecordMemo | None = None) -> dict[str, list[RecordBase]]:
         """Term id → the records whose text mentions the term or an alias."""
         out: dict[str, list[RecordBase]] = {}
         if self._pattern is None:
             return out
+        terms = tuple(self._ids.items())
         for record in records:
-            text = "\n".join(t for _, t in iter_strings(record.model_dump()))
-            for term_id in dict.fromkeys(self._ids[w] for w in self._pattern.findall(text)):
+            for term_id in remember(memo, "glossary-users", record, terms, lambda: self._mentions(record)):
                 out.setdefault(term_id, []).append(record)
         return out
+
+    def _mentions(self, record: RecordBase) -> tuple[str, ...]:
+        text = "\n".join(t for _, t in iter_strings(record.model_dump()))
+        return tuple(dict.fromkeys(self._ids[w] for w in self._pattern.findall(text)))
 
     def link(self, markdown: str, page: str, seen: set[str]) -> str:
         if self._pattern is None:
@@ -260,8 +265,9 @@ def neutralise(markdown: str) -> str:
 class Renderer:
     def __init__(self, catalog: Catalog, *, source_url: str | None = None,
                  similar: Mapping[str, Sequence[str]] | None = None, routes: Routes | None = None,
-                 cache: Cache | None = None):
+                 cache: Cache | None = None, memo: RecordMemo | None = None):
         self.catalog = catalog
+        self.memo = memo  # `kb serve`: what each unchanged record gave last build
         self.cache = cache or Cache(None, "record-pages")  # record pages remembered between builds
         self.routes = routes or Routes()  # the charts' links are raw HTML: their URLs are written out
         self.similar = similar or {}  # record id -> computed similar record ids (search.similar_records)
@@ -332,10 +338,14 @@ class Renderer:
         """A record's title, place and year, and summary, escaped: the same in every folder."""
         text = self._row_texts.get(r.id)
         if text is None:
-            year = f" · {md_text(r.year)}年" if r.year else ""
-            text = self._row_texts[r.id] = (md_text(r.title), f"{md_text(self.region_label(r.region))}{year}",
-                                            md_text(r.summary))
+            label = self.region_label(r.region)
+            text = self._row_texts[r.id] = remember(self.memo, "row-text", r, label, lambda: self._make_row_text(r, label))
         return text
+
+    @staticmethod
+    def _make_row_text(r: RecordBase, region_label: str) -> tuple[str, str, str]:
+        year = f" · {md_text(r.year)}年" if r.year else ""
+        return md_text(r.title), f"{md_text(region_label)}{year}", md_text(r.summary)
 
     # --- pages ---------------------------------------------------------------------------------
     def _render(self, template: str, path: str, **context: Any) -> Page:
@@ -366,7 +376,7 @@ class Renderer:
                 for k in KINDS]
         out.append(self._render("tags.md.j2", "tags/index.md"))
         out += [self._render("tag.md.j2", tag_path(t), tag=t, records=list(rs)) for t, rs in c.tags.items()]
-        out.append(self._render("glossary.md.j2", "glossary.md", users=self.glossary.users(c.records)))
+        out.append(self._render("glossary.md.j2", "glossary.md", users=self.glossary.users(c.records, self.memo)))
         out.append(self._render("status.md.j2", STATUS_PAGE,
                                 records=sorted(c.records, key=lambda r: (completeness(r)[0] / completeness(r)[1],
                                                                          r.id))))

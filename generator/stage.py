@@ -23,6 +23,7 @@ from .cache import Cache
 from .catalog import Catalog
 from .compare import compare_data, compare_files
 from .export import exports
+from .memo import RecordMemo
 from .render import Page, Renderer, last_update, md_text
 from .routes import (BROWSE_DATA, BROWSE_PAGE, COMPARE_DATA, COMPARE_PAGE, DOWNLOADS, DOWNLOADS_PAGE, KINDS_PAGE, STATUS_PAGE, Routes, kind_path, model_path,
                      record_path)
@@ -99,12 +100,13 @@ class SiteStage:
     @classmethod
     def build(cls, catalog: Catalog, routes: Routes, *, source_url: str | None = None,
               similar: Callable[[], dict] | dict | None = None, site_url: str | None = None,
-              cache: Path | None = None) -> "SiteStage":
+              cache: Path | None = None, memo: RecordMemo | None = None) -> "SiteStage":
         """`site_url`: the served site's address; the workbook's page links are absolute with it
         (never in the offline zip, whose links stay relative so they work from disk). `cache`: the
-        project's .cache/, where the downloads and record pages are remembered between builds."""
+        project's .cache/, where the downloads and record pages are remembered between builds.
+        `memo`: a long-lived process's (`kb serve`) values of unchanged records from its last build."""
         renderer = Renderer(catalog, source_url=source_url, similar=similar, routes=routes,
-                            cache=Cache(cache, "record-pages"))
+                            cache=Cache(cache, "record-pages"), memo=memo)
         pages = renderer.pages()
         files: dict[str, bytes | Path] = {}
         for path in sorted(SCRIPTS.rglob("*")):
@@ -119,7 +121,7 @@ class SiteStage:
         compare = compare_data(catalog, lambda r: routes.relative(record_path(r), COMPARE_PAGE))
         files.update((path, keep(piece)) for path, piece in compare_files(compare, COMPARE_DATA).items())
         del compare
-        made = exports(catalog, routes, site_url if routes.directory_urls and site_url else None, cache=cache)
+        made = exports(catalog, routes, site_url if routes.directory_urls and site_url else None, cache=cache, memo=memo)
         files.update((f"{DOWNLOADS}.{fmt}", keep(made.pop(fmt))) for fmt in list(made))
         files.update((path, doc if isinstance(doc, Path) else keep(doc)) for path, doc in iter_documents(catalog, cache))
         pages.append(Page(DOWNLOADS_PAGE, downloads_page(catalog, files)))

@@ -27,6 +27,7 @@ from zipfile import ZipFile
 
 from .cache import Cache, content_key
 from .catalog import Catalog
+from .memo import RecordMemo, remember
 from .ooxml import zip_entry
 from .schema import KIND_NAMES, RecordBase
 
@@ -305,16 +306,20 @@ def documents(catalog: Catalog, cache: Path | None = None) -> dict[str, bytes]:
     return {path: doc.read_bytes() if isinstance(doc, Path) else doc for path, doc in iter_documents(catalog, cache)}
 
 
-def iter_documents(catalog: Catalog, cache: Path | None = None) -> Iterator[tuple[str, bytes | Path]]:
+def iter_documents(catalog: Catalog, cache: Path | None = None,
+                   memo: RecordMemo | None = None) -> Iterator[tuple[str, bytes | Path]]:
     """Every record's document, then every model's compilation, by site path, in one pass over
     the records: a record's paragraphs are written once, into its own document and into its
     models' compilations. With `cache` (the project's .cache/) each document is a file there (a
     Path), keyed by what it is made from (the record, its place and models' names, the package),
     so a build makes only the documents a change touched, and nobody holds the bytes of
-    thousands of documents."""
+    thousands of documents. With `memo` (`kb serve`) an unchanged record's key and paragraphs are
+    those of the last build."""
     store = Cache(cache, "word")
     pack = package(updated(catalog))
-    basis = {r.id: content_key("docx", pack.digest, r.model_dump_json(), _place(catalog, r), _model_names(catalog, r))
+    about = {r.id: (_place(catalog, r), _model_names(catalog, r)) for r in catalog.records}  # all record_xml reads
+    basis = {r.id: remember(memo, "docx-key", r, (pack.digest, about[r.id]),
+                            lambda: content_key("docx", pack.digest, r.model_dump_json(), *about[r.id]))
              for r in catalog.records}
     end = _model_end(catalog)
     compiled = {m.id: content_key("docx-model", pack.digest, _model_intro(catalog, m.id), end,
@@ -325,7 +330,7 @@ def iter_documents(catalog: Catalog, cache: Path | None = None) -> Iterator[tupl
         draft.write(_model_intro(catalog, model_id))
     for r in catalog.records:
         into = [drafts[m] for m in dict.fromkeys(r.models) if m in drafts]  # in id order, as records_of_model
-        xml = record_xml(catalog, r) if into else None
+        xml = remember(memo, "docx-xml", r, about[r.id], lambda: record_xml(catalog, r)) if into else None
         for draft in into:
             draft.write(xml)
         yield word_path("record", r.id), store.file(basis[r.id], lambda: pack.docx([xml or record_xml(catalog, r)]))

@@ -123,7 +123,7 @@ class SiteStage:
         del compare
         made = exports(catalog, routes, site_url if routes.directory_urls and site_url else None, cache=cache, memo=memo)
         files.update((f"{DOWNLOADS}.{fmt}", keep(made.pop(fmt))) for fmt in list(made))
-        files.update((path, doc if isinstance(doc, Path) else keep(doc)) for path, doc in iter_documents(catalog, cache))
+        files.update((path, doc if isinstance(doc, Path) else keep(doc)) for path, doc in iter_documents(catalog, cache, memo))
         pages.append(Page(DOWNLOADS_PAGE, downloads_page(catalog, files)))
         return cls(catalog, routes, pages, renderer.home(), nav(catalog), files)
 

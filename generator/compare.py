@@ -20,6 +20,7 @@ from .briefing import one_source, plain
 from .browse import data_script
 from .render import amount_text, years_text
 from .catalog import Catalog
+from .memo import RecordMemo, remember
 from .schema import KIND_NAMES, RecordBase
 
 MAX_COMPARE = 4
@@ -35,28 +36,37 @@ def _figures(record: RecordBase) -> list[dict]:
     return out
 
 
-def compare_data(catalog: Catalog, url_of: Callable[[RecordBase], str]) -> dict:
+def compare_data(catalog: Catalog, url_of: Callable[[RecordBase], str], memo: RecordMemo | None = None) -> dict:
+    """Every record's side-by-side entry. With `memo` (`kb serve`), an unchanged record's entry is
+    the last build's when its address, place and models' names are the same."""
     records = {}
     for r in catalog.records:
         path = catalog.region_path(r.region)
-        steps = getattr(r, "measures", None) or getattr(r, "tasks", None) or getattr(r, "components", None) or []
-        rep = getattr(r, "replicability", None)
-        records[r.id] = {
-            "title": r.title,
-            "url": url_of(r),
-            "kind": KIND_NAMES[r.kind],
-            "region": " › ".join(n.name for n in path),
-            "level": path[-1].level,
-            "year": r.year,
-            "models": [catalog.model_by_id[m].name for m in r.models],
-            "summary": r.summary,
-            "measures": [{"title": s.title, "text": plain(s.text)} for s in steps],
-            "figures": _figures(r),
-            "conditions": list(rep.conditions) if rep else [],
-            "key_points": list(rep.key_points) if rep else [],
-            "sources": [{"text": one_source(s), "url": s.url} for s in r.sources],
-        }
+        url = url_of(r)
+        names = [catalog.model_by_id[m].name for m in r.models]
+        context = (url, tuple((n.name, n.level) for n in path), tuple(names))
+        records[r.id] = remember(memo, "compare", r, context, lambda: _entry(r, url, path, names))
     return {"max": MAX_COMPARE, "records": records}
+
+
+def _entry(r: RecordBase, url: str, path, models: list[str]) -> dict:
+    steps = getattr(r, "measures", None) or getattr(r, "tasks", None) or getattr(r, "components", None) or []
+    rep = getattr(r, "replicability", None)
+    return {
+        "title": r.title,
+        "url": url,
+        "kind": KIND_NAMES[r.kind],
+        "region": " › ".join(n.name for n in path),
+        "level": path[-1].level,
+        "year": r.year,
+        "models": models,
+        "summary": r.summary,
+        "measures": [{"title": s.title, "text": plain(s.text)} for s in steps],
+        "figures": _figures(r),
+        "conditions": list(rep.conditions) if rep else [],
+        "key_points": list(rep.key_points) if rep else [],
+        "sources": [{"text": one_source(s), "url": s.url} for s in r.sources],
+    }
 
 
 def piece_of(record_id: str, pieces: int) -> int:

@@ -118,7 +118,7 @@ class SiteStage:
         data = browse_data(catalog, lambda r: routes.relative(record_path(r), BROWSE_PAGE))
         files.update((path, keep(piece)) for path, piece in browse_files(data, BROWSE_DATA).items())
         del data
-        compare = compare_data(catalog, lambda r: routes.relative(record_path(r), COMPARE_PAGE))
+        compare = compare_data(catalog, lambda r: routes.relative(record_path(r), COMPARE_PAGE), memo)
         files.update((path, keep(piece)) for path, piece in compare_files(compare, COMPARE_DATA).items())
         del compare
         made = exports(catalog, routes, site_url if routes.directory_urls and site_url else None, cache=cache, memo=memo)

@@ -514,3 +514,30 @@ def test_build_refuses_a_separator_without_zero_width_space(tmp_path, caplog):
     result = build_site(config, site_dir=tmp_path / "site")
     assert not result.ok
     assert "search 的 separator 必须包含 \\u200b" in caplog.text
+
+
+def test_serving_keeps_jiebas_dictionary_for_the_next_edit(real_catalog, tmp_path, monkeypatch):
+    """kb serve segments an edited record's text without loading the dictionary again (a second a
+    save at 10,000 records); a build lets it go, and a changed dictionary is never reused."""
+    from generator.search import fields
+    from generator.search.site import SiteSearch
+
+    loads = []
+    real = fields.analyzer_for
+    def counted(terms):
+        loads.append(1)
+        return real(terms)
+
+    counted.cache_clear = real.cache_clear
+    monkeypatch.setattr(fields, "analyzer_for", counted)
+    folder = tmp_path / ".cache" / "search"
+    memory = SiteSearch(real_catalog, folder, serving=True).memory()
+    assert memory.analyzer is not None and len(loads) == 1
+    record = real_catalog.records[0]
+    edited = dataclasses.replace(real_catalog, records=(record.model_copy(update={"summary": "航天飞机发射"}),
+                                                        *real_catalog.records[1:]))
+    again = SiteSearch(edited, folder, memory, serving=True)
+    assert len(loads) == 1 and again.memory().analyzer is memory.analyzer
+    assert [d.tokens for d in again.corpus.docs] == [d.tokens for d in Corpus(edited).docs]
+    built = SiteSearch(edited, tmp_path / "other" / "search")  # a build: segmented, then let go
+    assert built.corpus._analyzer is None

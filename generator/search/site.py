@@ -43,7 +43,7 @@ from .fields import FIELD_WEIGHTS, Analysed, Corpus
 from .related import SimilarState, cached_similar_records, update_similar_records
 from .thesaurus import catalog_synonyms
 from .query import PARAMS
-from .text import t2s_map
+from .text import Analyzer, domain_terms, t2s_map
 
 DOCS_PER_PIECE = 100  # documents per piece of the table (search/kb/docs/<n>.js), ~25 KB raw
 # A result lists at most this many pages (Material shows ten, then ten more on scrolling); each
@@ -226,6 +226,7 @@ class SearchMemory:
 
     corpus: Analysed
     similar: SimilarState
+    analyzer: Analyzer | None = None  # jieba's dictionary, once loaded: an edit's text is segmented without reloading it
 
 
 class SiteSearch:
@@ -244,8 +245,14 @@ class SiteSearch:
     def __init__(self, catalog, cache_dir, previous: SearchMemory | None = None, *, serving: bool = False):
         self.catalog = catalog
         before = previous.corpus if previous is not None else None
-        self.corpus = Corpus(catalog, cache=Cache(Path(cache_dir).parent, "segments"), previous=before)
-        self.corpus.release_analyzer()
+        terms = tuple(domain_terms(catalog))
+        analyzer = previous.analyzer if previous is not None and previous.analyzer is not None \
+            and previous.analyzer.terms == terms else None
+        self.corpus = Corpus(catalog, analyzer, cache=Cache(Path(cache_dir).parent, "segments"), terms=terms,
+                             previous=before)
+        self.serving = serving
+        if not serving:
+            self.corpus.release_analyzer()
         similar_cache = Cache(Path(cache_dir).parent, "similar")
         self._state: SimilarState | None = None
         if serving:
@@ -258,11 +265,14 @@ class SiteSearch:
 
     def memory(self) -> SearchMemory | None:
         """What the next `kb serve` build reuses (None unless made with `serving`)."""
-        return SearchMemory(self.corpus.analysed(), self._state) if self._state is not None else None
+        if self._state is None:
+            return None
+        return SearchMemory(self.corpus.analysed(), self._state, self.corpus._analyzer)
 
     def files(self, urls: Mapping[str, str], material_index: Mapping) -> dict[str, bytes]:
         pages = entries_from_material(material_index.get("docs", []))
         try:
             return build(self.corpus, urls, pages, material_index.get("config", {}), self.synonyms)
         finally:
-            self.corpus.release_analyzer()
+            if not self.serving:
+                self.corpus.release_analyzer()

@@ -15,7 +15,7 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
+from functools import cache as cache_once, cached_property
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable, Iterator
 
@@ -257,12 +257,9 @@ def exports(catalog: Catalog, routes: Routes = SERVED, site_url: str | None = No
     store = Cache(cache, "exports")
     basis = (data, json.dumps([[r.id, r.name, r.level] for r in catalog.regions.values()], ensure_ascii=False),
              json.dumps([[m.id, m.name] for m in catalog.models], ensure_ascii=False), site_url or "")
-    values: dict[str, tuple] = {}
-
-    def shared() -> dict[str, tuple]:  # made at most once, and only if a file is not in the cache
-        if not values:
-            values.update(record_values(catalog, routes, memo, (basis[1], basis[2], routes.directory_urls)))
-        return values
+    # made at most once, and only if a file is not in the cache; the memo's context: what the values read besides the record
+    shared = cache_once(lambda: record_values(catalog, routes, memo,
+                                              content_key("export-values", *basis[1:3], str(routes.directory_urls))))
 
     return {"json": data,
             "csv": store.get_or_make(content_key("csv", *basis), lambda: to_csv(catalog, routes, shared())),

@@ -23,11 +23,11 @@ from .catalog import Catalog
 from .charts import Bar, bar_chart, tile_map
 from .completeness import NOT_PROVIDED, completeness, missing_sections
 from .load import iter_strings
+from .memo import RecordMemo, remember
 from .routes import BROWSE_PAGE, COMPARE_PAGE, DOWNLOADS, DOWNLOADS_PAGE, KINDS_PAGE, STATUS_PAGE, kind_path, model_path, region_path, tag_path
 from .routes import Routes, relative_path
 from .routes import record_path as md_path
 from .safety import IMAGE, site_relative, too_big
-from .memo import RecordMemo, remember
 from .schema import KIND_FOLDERS, KIND_NAMES, KINDS, Amount, Figure, RecordBase
 
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -213,7 +213,8 @@ class GlossaryLinker:
         out: dict[str, list[RecordBase]] = {}
         if self._pattern is None:
             return out
-        terms = tuple(self._ids.items())
+        # the memo's context: what finding mentions reads besides the record, as one short string
+        terms = content_key("glossary-terms", self._pattern.pattern, repr(list(self._ids.items())))
         for record in records:
             for term_id in remember(memo, "glossary-users", record, terms, lambda: self._mentions(record)):
                 out.setdefault(term_id, []).append(record)

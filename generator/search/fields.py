@@ -145,6 +145,11 @@ class Corpus:
             self._analyzer = analyzer_for(self.terms)
         return self._analyzer
 
+    @property
+    def loaded_analyzer(self) -> Analyzer | None:
+        """The analyzer if it has been loaded (never loads it)."""
+        return self._analyzer
+
     def release_analyzer(self) -> None:
         """Let jieba's dictionary (some 70 MB) go once no more text is to be segmented; `analyzer`
         loads it again if some is."""

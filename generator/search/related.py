@@ -75,7 +75,7 @@ def _candidates(plist: Mapping[str, float], per_term: int | None) -> list[str]:
 
 
 def _compute(corpus: Corpus, limit: int = LIMIT, key_terms: int = KEY_TERMS, per_term: int | None = PER_TERM,
-             similar: dict[str, list[str]] | None = None) -> SimilarState:
+             similar: dict[str, list[str]] | None = None, about: tuple | None = None) -> SimilarState:
     """Everything from scratch (`similar`, when given, is the known result: only the state is made)."""
     n = len(corpus.docs)
     postings: dict[str, dict[str, float]] = {}
@@ -91,7 +91,7 @@ def _compute(corpus: Corpus, limit: int = LIMIT, key_terms: int = KEY_TERMS, per
                     plist = postings[term] = {}
                 plist[doc.id] = weight
     lists = {term: _candidates(plist, per_term) for term, plist in postings.items()}
-    state = SimilarState(_about(corpus), postings, keys, lists, similar or {})
+    state = SimilarState(about if about is not None else _about(corpus), postings, keys, lists, similar or {})
     if similar is None:
         rank = _Ranking(corpus, state, limit)
         state.similar = {d.id: rank(d.id) if n >= 2 else [] for d in corpus.docs}
@@ -142,17 +142,13 @@ class _Ranking:
         return [other for _, other in heapq.nsmallest(self.limit, scored)]
 
 
-def _inputs(corpus: Corpus) -> str:
-    """Everything `similar_records` reads, as JSON: each record's id, tokens (by their cache key),
-    models, region and links, and the region tree."""
-    catalog = corpus.catalog
-    inputs = [[d.id, d.key, list(catalog.by_id[d.id].models), catalog.by_id[d.id].region,
-               sorted(link.target for link in catalog.links(d.id))] for d in corpus.docs]
-    inputs.append([[n.id, n.parent] for n in catalog.regions.values()])
-    return json.dumps(inputs, ensure_ascii=False)
+def _key(corpus: Corpus, about: tuple) -> str:
+    """The cache key of everything `similar_records` reads: `_about`, and each record's tokens (by their cache key)."""
+    return content_key("similar", repr(about), *(d.key for d in corpus.docs))
 
 
 def _about(corpus: Corpus) -> tuple:
+    """What ranking reads besides the tokens: each record's id, models, region and links, and the region tree."""
     catalog = corpus.catalog
     records = (catalog.by_id[d.id] for d in corpus.docs)
     return (tuple((r.id, r.models, r.region, tuple(sorted(link.target for link in catalog.links(r.id))))
@@ -162,7 +158,7 @@ def _about(corpus: Corpus) -> tuple:
 
 def cached_similar_records(corpus: Corpus, cache: Cache) -> dict[str, list[str]]:
     """`similar_records`, remembered under everything it reads."""
-    key = content_key("similar", _inputs(corpus))
+    key = _key(corpus, _about(corpus))
     data = cache.get_or_make(key, lambda: json.dumps(similar_records(corpus), ensure_ascii=False).encode("utf-8"))
     return json.loads(data)
 
@@ -179,13 +175,14 @@ def update_similar_records(corpus: Corpus, previous: SimilarState | None, before
     a term get new weights (`changed`), only on the terms `moved`. A record outside `changed` whose
     key terms are all outside `moved` keeps its key terms, and each key term its candidates and
     their weights: its score for every candidate, and so its list, stay what they were."""
-    edited = _edited(corpus, previous, before)
+    about = _about(corpus)
+    edited = _edited(corpus, about, previous, before)
     if edited is None:
-        key = content_key("similar", _inputs(corpus))
+        key = _key(corpus, about)
         data = cache.get(key)
         if data is not None:
-            return _compute(corpus, similar=json.loads(data))
-        state = _compute(corpus)
+            return _compute(corpus, similar=json.loads(data), about=about)
+        state = _compute(corpus, about=about)
         cache.put(key, json.dumps(state.similar, ensure_ascii=False).encode("utf-8"))
         return state
     assert previous is not None and before is not None
@@ -242,13 +239,13 @@ def update_similar_records(corpus: Corpus, previous: SimilarState | None, before
     return state
 
 
-def _edited(corpus: Corpus, previous: SimilarState | None, before: Analysed | None) -> list[Doc] | None:
+def _edited(corpus: Corpus, about: tuple, previous: SimilarState | None, before: Analysed | None) -> list[Doc] | None:
     """The records whose tokens changed since `previous`, or None if anything else did (records
     added, removed or reordered, models, regions, links) or most records changed: then it is all
     computed again."""
     if previous is None or before is None or len(before.docs) != len(corpus.docs) or len(corpus.docs) < 2:
         return None
-    if previous.about != _about(corpus):
+    if previous.about != about:
         return None
     edited = [doc for doc, was in zip(corpus.docs, before.docs) if doc.key != was.key]
     return edited if 2 * len(edited) <= len(corpus.docs) else None

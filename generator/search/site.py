@@ -251,8 +251,6 @@ class SiteSearch:
         self.corpus = Corpus(catalog, analyzer, cache=Cache(Path(cache_dir).parent, "segments"), terms=terms,
                              previous=before)
         self.serving = serving
-        if not serving:
-            self.corpus.release_analyzer()
         similar_cache = Cache(Path(cache_dir).parent, "similar")
         self._state: SimilarState | None = None
         if serving:
@@ -260,6 +258,7 @@ class SiteSearch:
                                                  before, similar_cache)
             self.similar = self._state.similar
         else:
+            self.corpus.release_analyzer()
             self.similar = cached_similar_records(self.corpus, similar_cache)
         self.synonyms = catalog_synonyms(catalog)
 
@@ -267,7 +266,7 @@ class SiteSearch:
         """What the next `kb serve` build reuses (None unless made with `serving`)."""
         if self._state is None:
             return None
-        return SearchMemory(self.corpus.analysed(), self._state, self.corpus._analyzer)
+        return SearchMemory(self.corpus.analysed(), self._state, self.corpus.loaded_analyzer)
 
     def files(self, urls: Mapping[str, str], material_index: Mapping) -> dict[str, bytes]:
         pages = entries_from_material(material_index.get("docs", []))

@@ -14,7 +14,7 @@ What is written (all under `search/`):
 - `kb/docs/<n>.js`: the table of documents (location, title, a one-line teaser, kind of page) in
   pieces of DOCS_PER_PIECE rows; the worker loads the pieces of the documents it lists.
 - `kb/<n>.js`: the postings of every term whose first character's code is `n` modulo the number
-  of shards: `{term: [doc delta, weight, ...]}` with BM25F weights computed here. A query loads only
+  of shards: `{term: [doc delta, weight, ...]}` with BM25F weights (`postings`). A query loads only
   the shards of its own characters.
 - `kb/t2s.js`: the traditional → simplified character map (the same one the analyzer uses).
 - `kb/worker.js`: the worker (`generator/assets/search-worker.js`).
@@ -31,7 +31,6 @@ import json
 import math
 import re
 from array import array
-from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -39,7 +38,8 @@ from typing import Mapping, Sequence
 
 from ..cache import Cache
 from ..schema import KIND_NAMES
-from .fields import FIELD_WEIGHTS, Analysed, Corpus
+from .fields import Analysed, Corpus
+from .postings import RecordPostings, site_postings
 from .related import SimilarState, cached_similar_records, update_similar_records
 from .thesaurus import catalog_synonyms
 from .query import PARAMS
@@ -53,8 +53,6 @@ GLOSSARY = re.compile(r"^glossary/(index\.html)?#")
 SHARD_BYTES = 48 * 1024  # target raw size of one shard
 MAX_SHARDS = 512
 WORKER_PATH = "search/kb/worker.js"
-K1, B = 1.2, 0.75
-PAGE_WEIGHT = 0.4  # a page about the library or a glossary entry ranks below the records it explains
 TAG = re.compile(r"<[^>]+>")
 
 
@@ -82,9 +80,10 @@ def _teaser(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def build(corpus: Corpus, urls: Mapping[str, str], pages: Sequence[PageEntry],
-          material_config: Mapping, synonyms: Mapping[str, list[str]] | None = None) -> dict[str, bytes]:
-    """Every file of the site's search index, by path under the site folder."""
+def build(corpus: Corpus, urls: Mapping[str, str], pages: Sequence[PageEntry], material_config: Mapping,
+          synonyms: Mapping[str, list[str]] | None = None, record_part: RecordPostings | None = None) -> dict[str, bytes]:
+    """Every file of the site's search index, by path under the site folder. `record_part`: the last
+    build's postings of the records (`kb serve`), updated here for this one's."""
     catalog = corpus.catalog
     table: list[list[str]] = []  # per document: location, title, teaser, kind of page
     for doc in corpus.docs:
@@ -102,7 +101,9 @@ def build(corpus: Corpus, urls: Mapping[str, str], pages: Sequence[PageEntry],
                       kind])
         page_tokens.append(corpus.text_tokens({"title": page.title, "body": page.text}))
 
-    postings = bm25_postings([doc.tokens for doc in corpus.docs] + page_tokens, records, corpus.df)
+    record_part = record_part if record_part is not None else RecordPostings()
+    record_part.update(corpus.docs, corpus.df)
+    postings = site_postings(record_part, page_tokens, corpus.df)
 
     total = sum(len(t) * 3 + 6 * len(p) for t, p in postings.items())
     shards = max(1, min(MAX_SHARDS, math.ceil(total / SHARD_BYTES)))
@@ -131,63 +132,9 @@ def build(corpus: Corpus, urls: Mapping[str, str], pages: Sequence[PageEntry],
     return files
 
 
-def bm25_postings(docs: Sequence[Mapping[str, Sequence[str]]], records: int,
-                  df: Mapping[str, int] | None = None) -> dict[str, array]:
-    """Delta-encoded postings {term: [doc delta, weight, ...]} of BM25 per field, summed with the
-    field weights: a word in the title outweighs the same word repeated in the body, and a long
-    record is not favoured for being long. `docs` holds each document's tokens by field. Document
-    frequencies (`df`, the Corpus's when given) and average lengths are taken over the first
-    `records` documents (the records) only, so a record's weights are the same on the site
-    (records, then pages) as in `kb search` (records only); pages are weighted with the records' idf.
-
-    One document's term counts at a time, and each list a compact array of ints: for a large
-    catalogue the postings are the biggest thing built at the end of a build, when MkDocs' own
-    pages are all in memory."""
-    n = records
-    if df is None:
-        df = Counter()
-        for doc in docs[:records]:
-            df.update(set().union(*map(set, doc.values())))
-    length_sum: Counter[str] = Counter()
-    field_docs: Counter[str] = Counter()
-    page_sum: Counter[str] = Counter()
-    page_docs: Counter[str] = Counter()
-    for d, doc in enumerate(docs):
-        for name, tokens in doc.items():
-            (length_sum if d < records else page_sum)[name] += len(tokens)
-            (field_docs if d < records else page_docs)[name] += 1
-    avg = {name: (length_sum[name] / field_docs[name]) or 1.0 for name in field_docs}
-    page_avg = {name: (page_sum[name] / page_docs[name]) or 1.0 for name in page_docs}
-    postings: dict[str, array] = {}
-    last: dict[str, int] = {}
-    idf: dict[str, float] = {}  # per term, once (not once per document holding it)
-    k1_plus = K1 + 1
-    for d, doc in enumerate(docs):
-        scores: dict[str, float] = {}
-        averages = avg if d < records else page_avg
-        for name, tokens in doc.items():
-            norm = K1 * (1 - B + B * len(tokens) / averages.get(name, 1.0))
-            field_weight = FIELD_WEIGHTS[name]
-            for term, tf in Counter(tokens).items():
-                scores[term] = scores.get(term, 0) + field_weight * tf * k1_plus / (tf + norm)
-        factor = 1.0 if d < records else PAGE_WEIGHT
-        for term, score in scores.items():  # each list is in document order whatever the term order
-            term_idf = idf.get(term)
-            if term_idf is None:
-                count = df.get(term, 0)
-                term_idf = idf[term] = math.log(1 + (n - count + 0.5) / (count + 0.5))
-            weight = max(1, round(score * term_idf * factor * 10))
-            plist = postings.get(term)
-            if plist is None:
-                plist = postings[term] = array("i")
-            plist.extend((d - last.get(term, 0), weight))
-            last[term] = d
-    return postings
-
-
 def record_postings(corpus: Corpus) -> dict[str, array]:
     """The records' postings exactly as the site's index holds them (`kb search` ranks with these)."""
-    return bm25_postings([doc.tokens for doc in corpus.docs], len(corpus.docs), corpus.df)
+    return RecordPostings().update(corpus.docs, corpus.df)
 
 
 def read_docs(site_dir: Path) -> list[dict]:
@@ -221,11 +168,12 @@ def worker_source() -> str:
 
 @dataclass(frozen=True)
 class SearchMemory:
-    """What `kb serve` keeps of a build's search for the next one: the records' tokens and the
-    state of the similar records (compact: no copy of the tokens, no catalogue)."""
+    """What `kb serve` keeps of a build's search for the next one: the records' tokens, the state
+    of the similar records and the records' postings (compact: no copy of the tokens, no catalogue)."""
 
     corpus: Analysed
     similar: SimilarState
+    postings: RecordPostings  # updated in place when the build writes the index
     analyzer: Analyzer | None = None  # jieba's dictionary, once loaded: an edit's text is segmented without reloading it
 
 
@@ -240,7 +188,7 @@ class SiteSearch:
 
     `kb serve` passes `previous`, the last build's `SearchMemory` (or None for its first build):
     the records whose text did not change keep their tokens, and similar records are recomputed
-    only where a change can move them; `memory()` is what to pass to the next build."""
+    only where a change can move them, as are the postings; `memory()` is what to pass to the next build."""
 
     def __init__(self, catalog, cache_dir, previous: SearchMemory | None = None, *, serving: bool = False):
         self.catalog = catalog
@@ -253,6 +201,7 @@ class SiteSearch:
         self.serving = serving
         similar_cache = Cache(Path(cache_dir).parent, "similar")
         self._state: SimilarState | None = None
+        self.record_postings = previous.postings if previous is not None else RecordPostings()
         if serving:
             self._state = update_similar_records(self.corpus, previous.similar if previous is not None else None,
                                                  before, similar_cache)
@@ -266,12 +215,12 @@ class SiteSearch:
         """What the next `kb serve` build reuses (None unless made with `serving`)."""
         if self._state is None:
             return None
-        return SearchMemory(self.corpus.analysed(), self._state, self.corpus.loaded_analyzer)
+        return SearchMemory(self.corpus.analysed(), self._state, self.record_postings, self.corpus.loaded_analyzer)
 
     def files(self, urls: Mapping[str, str], material_index: Mapping) -> dict[str, bytes]:
         pages = entries_from_material(material_index.get("docs", []))
         try:
-            return build(self.corpus, urls, pages, material_index.get("config", {}), self.synonyms)
+            return build(self.corpus, urls, pages, material_index.get("config", {}), self.synonyms, self.record_postings)
         finally:
             if not self.serving:
                 self.corpus.release_analyzer()

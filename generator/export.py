@@ -169,15 +169,20 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def to_json(catalog: Catalog, routes: Routes = SERVED) -> str:
+def to_json(catalog: Catalog, routes: Routes = SERVED, memo: RecordMemo | None = None) -> str:
     """{"records": [...]}, one record a line: readable and diffable without an indented copy of
-    the catalogue, and written by json's C encoder (indentation takes the slow pure-Python one)."""
+    the catalogue, and written by json's C encoder (indentation takes the slow pure-Python one).
+    With `memo` (`kb serve`), an unchanged record's line is the last build's for the same place and page."""
+
+    def line(r: RecordBase, region_path: list[str], page: str) -> str:
+        data = r.model_dump(mode="json", exclude_none=True)
+        data["region_path"], data["page"] = region_path, page
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
     lines = []
     for r in catalog.records:
-        data = r.model_dump(mode="json", exclude_none=True)
-        data["region_path"] = [n.name for n in catalog.region_path(r.region)]
-        data["page"] = routes.record_url(r)
-        lines.append(json.dumps(data, ensure_ascii=False, sort_keys=True))
+        region_path, page = [n.name for n in catalog.region_path(r.region)], routes.record_url(r)
+        lines.append(remember(memo, "json-line", r, (tuple(region_path), page), lambda: line(r, region_path, page)))
     return '{"records": [\n' + ",\n".join(lines) + "\n]}\n"
 
 
@@ -253,7 +258,7 @@ def exports(catalog: Catalog, routes: Routes = SERVED, site_url: str | None = No
     are read back when nothing they show has changed: the JSON (every field of every record,
     with its region path and page), the regions' names and levels, the models' names and the
     site's address; the JSON is made anyway, and costs a fraction of the workbook."""
-    data = to_json(catalog, routes).encode("utf-8")
+    data = to_json(catalog, routes, memo).encode("utf-8")
     store = Cache(cache, "exports")
     basis = (data, json.dumps([[r.id, r.name, r.level] for r in catalog.regions.values()], ensure_ascii=False),
              json.dumps([[m.id, m.name] for m in catalog.models], ensure_ascii=False), site_url or "")

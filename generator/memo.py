@@ -11,12 +11,33 @@ from __future__ import annotations
 
 from typing import Any, Callable, Hashable, TypeVar
 
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
+
 T = TypeVar("T")
+
+
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates, kept in memory: each build's new Environment (ours, and
+    MkDocs' for the theme) loads them instead of compiling them again. Jinja checks each against
+    its source's checksum, so an edited template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
 
 
 class RecordMemo:
     def __init__(self) -> None:
         self._values: dict[tuple[str, str], tuple[object, Hashable, Any]] = {}
+        self.templates = CompiledTemplates()
 
     def get(self, kind: str, record: Any, context: Hashable, make: Callable[[], T]) -> T:
         """`make()` for this record, or what it gave last time for the same record object in the same context."""

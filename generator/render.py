@@ -285,6 +285,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=memo.templates if memo is not None else None,
         )
         self.env.filters["md"] = self._markdown_field
         self.env.filters.update(text=md_text, slug=slug, url=url, number=number, cn_date=cn_date,
@@ -405,20 +406,21 @@ class Renderer:
         # the models' and glossary's names, and what each related record shows of itself
         # (the templates and this code are in content_key's generator fingerprint)
         c = self.catalog
-        key = content_key(
-            "record-page", path, file, self.source_url or "", record.model_dump_json(), self._shared_key,
-            repr([(n.id, n.name, n.level) for n in region_nodes]),
-            repr([(f.region, c.regions[f.region].name) for f in getattr(record, "further_regions", None) or ()]),
-            repr([(rel, label, [(t.id, t.title, t.kind, t.region, self.region_label(t.region), md_path(t))
-                                for t in group]) for rel, label, group in related]))
+        around = (path, file, self.source_url or "", self._shared_key,
+                  repr([(n.id, n.name, n.level) for n in region_nodes]),
+                  repr([(f.region, c.regions[f.region].name) for f in getattr(record, "further_regions", None) or ()]),
+                  repr([(rel, label, [(t.id, t.title, t.kind, t.region, self.region_label(t.region), md_path(t))
+                                      for t in group]) for rel, label, group in related]))
+        # `kb serve`: an unchanged record in the same surroundings has the same key (no dump, no hashing)
+        key = remember(self.memo, "record-page-key", record, around,
+                       lambda: content_key("record-page", record.model_dump_json(), *around))
         return Page(path, self.cache.get_or_make(key, lambda: render().markdown.encode("utf-8")).decode("utf-8"))
 
     @cached_property
     def _shared_key(self) -> str:
         """What every record page may show of the catalogue as a whole: model names, glossary."""
         c = self.catalog
-        return repr(([(m.id, m.name) for m in c.models],
-                     [t.model_dump_json() for t in c.glossary]))
+        return content_key(repr(([(m.id, m.name) for m in c.models], [t.model_dump_json() for t in c.glossary])))
 
     def related_groups(self, record: RecordBase) -> list[tuple[str, str, list[RecordBase]]]:
         """(relation, label, records): explicit links by relation, then computed similar records;

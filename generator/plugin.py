@@ -7,7 +7,6 @@ written into the docs folder), and `serve` watches the catalogue.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 from pathlib import Path
@@ -99,12 +98,6 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         project = Path(config.config_file_path or ".").resolve().parent
         self.project, self.pages = project, None
         self.stage = self.search = None  # `kb serve`: let the last build's go before making the next
-        if self.serving:
-            # kb serve holds a large heap between builds (what it remembers of each record, jieba's
-            # dictionary), which Python's cycle collector would scan several times in every rebuild:
-            # once here, for the last build's leftovers, then not until this build is over
-            gc.collect()
-            gc.disable()
         self.catalog_path = (project / self.config.catalog_dir).resolve()
         archive = None if os.environ.get(ARCHIVE_ENV) or not self.config.archive_dir else project / self.config.archive_dir
         self._archive = archive
@@ -293,7 +286,6 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
         return self._our_worker(output, page.file.src_uri)
 
     def on_build_error(self, error: Exception) -> None:
-        gc.enable()
         self._files = self._nav = None
         if self.dirty is not None:
             self.dirty.forget()
@@ -324,7 +316,6 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):
             log.info(self.dirty.summary(self._files))
         # every page's Markdown and HTML hang off these: `kb serve` would hold them until the next build
         self._files = self._nav = None
-        gc.enable()
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         if self.catalog_path is not None:

@@ -134,25 +134,3 @@ def test_an_edited_hand_written_page_and_a_broken_then_fixed_record(preview, tmp
     preview.rebuild()
     preview.assert_as_complete_build(tmp_path / "fixed")
 
-
-def test_the_cycle_collector_is_off_only_while_a_preview_builds(preview, monkeypatch):
-    import gc
-
-    from generator import plugin
-    during, build = [], plugin.SiteStage.build
-
-    def spy(*args, **kwargs):
-        during.append(gc.isenabled())
-        return build(*args, **kwargs)
-
-    monkeypatch.setattr(plugin.SiteStage, "build", spy)
-    preview.rebuild()
-    assert during == [False] and gc.isenabled()
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("模板出错")
-
-    monkeypatch.setattr(plugin.SiteStage, "build", broken)
-    with pytest.raises(RuntimeError):
-        preview.rebuild()
-    assert gc.isenabled()

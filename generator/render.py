@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from urllib.parse import quote, urlencode
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Mapping, Sequence
@@ -263,6 +264,10 @@ def neutralise(markdown: str) -> str:
                    for i, part in enumerate(parts))
 
 
+LIST_LIMIT = 100  # records a listing shows before it links to the rest
+TERM_USERS_LIMIT = 20  # records the glossary names for a term
+
+
 class Renderer:
     def __init__(self, catalog: Catalog, *, source_url: str | None = None,
                  similar: Mapping[str, Sequence[str]] | None = None, routes: Routes | None = None,
@@ -292,6 +297,7 @@ class Renderer:
                                 figure=figure_markdown)
         self.env.globals.update(KIND_NAMES=KIND_NAMES, KIND_FOLDERS=KIND_FOLDERS, KINDS=KINDS, catalog=catalog,
                                 NOT_PROVIDED=NOT_PROVIDED, region_label=self.region_label, record_rows=self.record_rows,
+                                browse_link=self.browse_link, page_link=self.page_link,
                                 term_users=self.term_users,
                                 missing_sections=missing_sections, completeness=completeness,
                                 word_path=word_path, DOWNLOADS_PAGE=DOWNLOADS_PAGE)
@@ -310,14 +316,19 @@ class Renderer:
             label = self._region_labels[region_id] = "".join(n.name for n in self.catalog.region_path(region_id))
         return label
 
-    def record_rows(self, records: Sequence[RecordBase], page_path: str, show_kind: bool = True) -> Markup:
+    def record_rows(self, records: Sequence[RecordBase], page_path: str, show_kind: bool = True,
+                    more: Markup = Markup("筛选浏览")) -> Markup:
         """A listing's records (_macros.md.j2 record_list): each row is escaped once per folder and
         reused by every listing there that shows the record (its regions up to the province, its
-        models, tags and kind), instead of once per listing."""
+        models, tags and kind), instead of once per listing.
+
+        A long listing shows its first LIST_LIMIT records, then says how many there are and where
+        they all are, `more` (a link from browse_link or page_link): a page never grows with the
+        catalogue, and one record's edit never rewrites megabytes of listings."""
         start = posixpath.dirname(page_path)
         made = self._rows.setdefault((start, show_kind), {})
         rows = []
-        for r in records:
+        for r in records[:LIST_LIMIT]:
             row = made.get(r.id)
             if row is None:
                 title, meta, summary = self._row_text(r)
@@ -326,15 +337,28 @@ class Renderer:
                                     f'{{ .kb-record data-id="{slug(r.id)}" }}\n'
                                     f'  <span class="kb-meta">{kind}{meta}</span>\n  {summary}\n')
             rows.append(row)
+        if len(records) > LIST_LIMIT:
+            rows.append(f"\n以上是前 {LIST_LIMIT} 条，共 {len(records)} 条，全部记录见{more}。\n{{ .kb-list-more }}\n")
         return Markup("".join(rows) if rows else "暂无记录。\n")
 
+    def browse_link(self, page_path: str, label: str, **filters: str) -> Markup:
+        """A link to the browse page with `filters` set (its state is in the fragment). Raw HTML:
+        MkDocs would look for the fragment as a heading of the browse page."""
+        url = self.routes.relative(BROWSE_PAGE, page_path) + "#" + urlencode(filters, quote_via=quote)
+        return Markup(f'<a href="{escape(url)}">{escape(label)}</a>')
+
+    @staticmethod
+    def page_link(page_path: str, label: str, target: str) -> Markup:
+        return Markup(f"[{md_text(label)}]({escape(relative_path(target, posixpath.dirname(page_path)))})")
+
     def term_users(self, records: Sequence[RecordBase], page_path: str) -> Markup:
-        """The glossary's links to the records using a term (a common term has thousands): each
-        record's title is escaped once for all the terms it uses."""
+        """The glossary's links to the records using a term, the first TERM_USERS_LIMIT of them (a
+        common term has thousands): each record's title is escaped once for all the terms it uses."""
         start = posixpath.dirname(page_path)
-        return Markup("、".join(
+        links = "、".join(
             f'[{self._row_text(r)[0]}]({escape(relative_path(md_path(r), start))}){{ .kb-term-user data-id="{slug(r.id)}" }}'
-            for r in records))
+            for r in records[:TERM_USERS_LIMIT])
+        return Markup(links + (f"等，共 {len(records)} 条" if len(records) > TERM_USERS_LIMIT else ""))
 
     def _row_text(self, r: RecordBase) -> tuple[str, str, str]:
         """A record's title, place and year, and summary, escaped: the same in every folder."""

@@ -2,6 +2,7 @@
 glossary users and tooltips, the editors' status page. Rendered from the fixture catalogue."""
 
 from dataclasses import replace
+from urllib.parse import quote
 
 import pytest
 
@@ -116,3 +117,33 @@ def test_missing_sections_are_information_not_errors(catalog):
     status = {p.path: p.markdown for p in Renderer(small).pages()}["status.md"]
     assert "| 0/2 | 成效、可复制推广 |" in status
     assert missing_sections(catalog.by_id["wangge-bihuan"]) == []
+
+
+def test_a_long_listing_shows_its_first_records_then_says_where_all_of_them_are(catalog, monkeypatch):
+    from generator import render
+
+    monkeypatch.setattr(render, "LIST_LIMIT", 1)
+    monkeypatch.setattr(render, "TERM_USERS_LIMIT", 1)
+    practice = catalog.by_id["wangge-bihuan"]
+    twin = practice.model_copy(update={"id": "wangge-bihuan-2", "title": "另一条网格记录"})
+    bigger = replace(catalog, records=tuple(sorted(catalog.records + (twin,), key=lambda r: r.id)),
+                     files={**catalog.files, twin.id: "catalog/practices/wangge-bihuan-2.yml"})
+    pages = {p.path: p.markdown for p in Renderer(bigger).pages()}
+    kind = pages["practices/index.md"]
+    assert "wangge-bihuan.md" in kind and "wangge-bihuan-2.md" not in kind  # the first in the listing's order
+    assert ('以上是前 1 条，共 2 条，全部记录见<a href="../browse/#kind=practice">筛选浏览</a>。\n{ .kb-list-more }'
+            in kind)
+    tag = next(t for t in practice.tags)
+    assert f'<a href="../../browse/#tag={quote(tag)}">' in pages[f"tags/{tag}.md"]
+    model = pages[f"models/{practice.model}.md"]
+    assert f'<a href="../../browse/#model={practice.model}&amp;kind=practice">筛选浏览</a>' in model
+    city = catalog.region_path(practice.region)[1]
+    province = pages[f"regions/{catalog.region_path(practice.region)[0].id}.md"]
+    assert f"全部记录见[{city.name}的页面]({city.id}.md)。" in province
+    glossary = pages["glossary.md"]
+    assert '{ .kb-term-user data-id="wangge-bihuan" }等，共 2 条' in glossary
+    assert len([p for p in pages if "wangge-bihuan-2" in p]) == 1  # its own page is still there
+
+
+def test_a_listing_within_the_limit_is_whole(pages):
+    assert "以上是前" not in "".join(pages.values())

@@ -13,7 +13,7 @@ from generator.check import check_catalog
 from generator.search.site import DOCS_PER_PIECE
 
 from test_search_browser import type_query
-from harness import ROOT, PREFIX, browser, build, project_copy, recorded_page, serve_site  # noqa: F401
+from harness import ARTIFACTS, ROOT, PREFIX, browser, build, project_copy, recorded_page, serve_site  # noqa: F401
 
 sys.path.insert(0, str(ROOT / "bench"))
 import synth  # noqa: E402
@@ -76,4 +76,25 @@ def test_a_query_fetches_only_the_pieces_of_the_records_it_lists(big, recorded_p
     order = [r.id for r in catalog.records]
     assert all(order.index(i) < DOCS_PER_PIECE for i, _ in listed)
     assert fetched_pieces(rec) == {"0.js"} and len(piece_files(site)) >= 3
+    rec.assert_clean()
+
+
+def test_a_listing_past_its_limit_leads_to_all_its_records_in_the_browse_page(big, recorded_page):  # noqa: F811
+    from generator.render import LIST_LIMIT
+
+    site, base_url, catalog = big
+    practices = [r for r in catalog.records if r.kind == "practice"]
+    assert len(practices) > LIST_LIMIT, "the synthetic catalogue must have a listing past the limit"
+    page, rec = recorded_page
+    page.goto(base_url + "practices/")
+    assert page.locator("li .kb-record").count() == LIST_LIMIT
+    more = page.locator(".kb-list-more")
+    assert f"共 {len(practices)} 条" in more.inner_text()
+    more.locator("a").click()
+    page.wait_for_url("**/browse/#kind=practice")
+    count = page.locator(".kb-browse__count")
+    count.filter(has_text=f"共 {len(practices)} 条记录").wait_for()
+    assert "正在载入" not in count.inner_text()
+    assert page.locator("#kb-browse-facets input[type=checkbox]:checked").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "listing-more-browse.png"))
     rec.assert_clean()

@@ -10,12 +10,18 @@ at 10,000 records a build stores some 70,000 entries, and creating that many sma
 more system time than the work they saved. Each entry carries its length and a CRC, so a pack
 cut short by an interrupted run, or damaged, yields only the whole entries before the damage.
 Values a caller hands on as a path (a site's downloads) stay files of their own.
+
+Every pack and file belongs to a generation, the generator's fingerprint: an entry made by other
+code can never be asked for again (its key holds that code's fingerprint), so when a namespace is
+opened, another generation's packs and files are removed (once no run can still be writing them).
+Upgrading the generator, or editing a template, leaves one generation on disk, not one more each time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import struct
 import tempfile
 import time
@@ -45,6 +51,11 @@ def tree_digest(folder: Path) -> str:
 def generator_fingerprint() -> str:
     """A hash of every file of the generator package (code, templates, scripts, dictionaries)."""
     return tree_digest(GENERATOR)
+
+
+def generation() -> str:
+    """The name this version of the generator gives its packs and its folder of files."""
+    return generator_fingerprint()[:12]
 
 
 def content_key(*parts: bytes | str) -> str:
@@ -100,18 +111,32 @@ class Cache:
 
     def _path(self, key: str) -> Path:
         assert self.folder is not None
-        return Path(f"{self.folder}/{key[:2]}/{key}")  # one parse: asked for every download of every build
+        return Path(f"{self.folder}/{generation()}/{key[:2]}/{key}")  # one parse: asked for every download of every build
 
     def _entries(self) -> dict[str, tuple[Path, int, int, int]]:
         if self._index is None:
             self._index = {}
-            packs = sorted(self.folder.glob("*.pack")) if self.folder is not None and self.folder.is_dir() else []
+            packs = self._own_generation() if self.folder is not None and self.folder.is_dir() else []
             for pack in packs:
                 for key, (start, length, crc) in _scan(pack).items():
                     self._index[key] = (pack, start, length, crc)
             if len(packs) > MAX_PACKS:
                 self._merge(packs)
         return self._index
+
+    def _own_generation(self) -> list[Path]:
+        """This generation's packs; another generation's packs and folders of files go, once settled."""
+        assert self.folder is not None
+        own, mine = [], generation()
+        for path in sorted(self.folder.iterdir()):
+            if path.name.startswith(mine) or path.name.startswith(".tmp-") or _age(path) <= SETTLED:
+                if path.suffix == ".pack" and path.name.startswith(mine):
+                    own.append(path)
+            elif path.suffix == ".pack":
+                path.unlink(missing_ok=True)
+            elif path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+        return own
 
     def _merge(self, packs: list[Path]) -> None:
         """Many runs leave many packs: copy the settled ones' entries into one and remove them."""
@@ -160,7 +185,7 @@ class Cache:
         encoded = key.encode("ascii")
         if self._writer is None:
             self.folder.mkdir(parents=True, exist_ok=True)
-            self._pack = self.folder / f"{time.time_ns():x}-{os.getpid()}-{os.urandom(4).hex()}.pack"
+            self._pack = self.folder / f"{generation()}-{time.time_ns():x}-{os.getpid()}-{os.urandom(4).hex()}.pack"
             self._writer = open(self._pack, "xb", buffering=0)
             self._writer.write(MAGIC)
             self._size = len(MAGIC)
@@ -179,6 +204,7 @@ class Cache:
         engine copies); without a folder, the bytes."""
         if self.folder is None:
             return make()
+        self._entries()  # (the first look at the namespace clears another generation's files)
         path = self._path(key)
         if path.is_file():
             self.hits += 1
@@ -213,7 +239,7 @@ class Cache:
         cache must not be falsy where callers write `cache or Cache(None, ...)`)."""
         if self.folder is None:
             return 0
-        files = {p.name for p in self.folder.glob("??/*") if not p.name.startswith(".tmp-")}
+        files = {p.name for p in self.folder.glob(f"{generation()}/??/*") if not p.name.startswith(".tmp-")}
         return len(files | set(self._entries()))
 
 

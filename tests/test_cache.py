@@ -79,3 +79,30 @@ def test_many_runs_packs_are_merged_without_losing_an_entry(tmp_path, monkeypatc
     merged = Cache(tmp_path, "segments")
     assert [merged.get(content_key(str(n))) for n in range(runs)] == [str(n).encode() for n in range(runs)]
     assert merged.count() == runs
+
+
+def test_another_generations_packs_and_files_go_once_settled(tmp_path, monkeypatch):
+    import os
+    import time
+
+    import generator.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "generation", lambda: "0123456789ab")  # an older generator
+    old = Cache(tmp_path, "downloads")
+    old.put(content_key("a"), b"old entry")
+    old_file = old.keep(b"old download")
+    monkeypatch.undo()
+    folder = tmp_path / "downloads"
+    left = sorted(p.name for p in folder.iterdir())
+    assert len(left) == 2 and all(name.startswith("0123456789ab") for name in left)
+    assert Cache(tmp_path, "downloads").get(content_key("a")) is None  # never another generation's entry
+    assert old_file.exists()  # a run of the other version may still be writing: left for now
+    hour_ago = time.time() - 3600
+    for name in left:
+        os.utime(folder / name, (hour_ago, hour_ago))
+    current = Cache(tmp_path, "downloads")
+    kept = current.keep(b"new download")
+    current.put(content_key("b"), b"new entry")
+    assert not old_file.exists() and not any(p.name.startswith("0123456789ab") for p in folder.iterdir())
+    assert kept.read_bytes() == b"new download" and Cache(tmp_path, "downloads").get(content_key("b")) == b"new entry"
+    assert Cache(tmp_path, "downloads").count() == 2

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-from urllib.parse import quote, urlencode
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Mapping, Sequence
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape

@@ -10,6 +10,7 @@ from generator.check import check_catalog
 from generator.completeness import completeness_problems, missing_sections
 from generator.problems import promote_warnings, report_text
 from generator.render import Renderer, cn_date, newest_first
+from generator.routes import Routes
 
 from conftest import FIXTURES
 
@@ -143,6 +144,8 @@ def test_a_long_listing_shows_its_first_records_then_says_where_all_of_them_are(
     glossary = pages["glossary.md"]
     assert '{ .kb-term-user data-id="wangge-bihuan" }等，共 2 条' in glossary
     assert len([p for p in pages if "wangge-bihuan-2" in p]) == 1  # its own page is still there
+    offline = {p.path: p.markdown for p in Renderer(bigger, routes=Routes(directory_urls=False)).pages()}
+    assert '<a href="../browse/index.html#kind=practice">' in offline["practices/index.md"]  # the zip opened from disk
 
 
 def test_a_listing_within_the_limit_is_whole(pages):

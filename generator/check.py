@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import from_json, to_json
 
 from .archive import ARCHIVE_ENV, archive_folder, archive_problems
 from .cache import Cache, content_key
@@ -389,10 +390,12 @@ def _problems(rows: list[list]) -> list[Problem]:
 
 
 def _stored(cache: Cache, key: str) -> Any:
-    """A cache entry's JSON, or None when there is none or it cannot be read (then it is made again)."""
+    """A cache entry's JSON, or None when there is none or it cannot be read (then it is made again).
+    Entries are read and written with pydantic's JSON (from_json, to_json: UTF-8, the same values
+    as the json module's), two to three times quicker than json.loads/dumps on a record's data."""
     stored = cache.get(key)
     try:
-        return json.loads(stored) if stored is not None else None
+        return from_json(stored) if stored is not None else None
     except ValueError:
         return None
 
@@ -431,12 +434,12 @@ def _record_file(path: Path, display: str, names: dict[str, str], names_key: str
     if loaded is not None:
         loaded.drop_positions()  # thousands of files' tables would fill memory; few are needed again
     if key is not None:
-        cache.put(key, json.dumps({
+        cache.put(key, to_json({
             "problems": _rows(checked.problems), "punctuation": _rows(checked.punctuation),
             "loaded": [loaded.data] if loaded is not None else None,  # a list: an empty file's data is None
             "kind": record.kind if record is not None else None,
-            "sketch": list(checked.sketch.hashes) if checked.sketch is not None else None,
-        }, ensure_ascii=False).encode("utf-8"))
+            "sketch": checked.sketch.hashes if checked.sketch is not None else None,
+        }))
     return checked
 
 
@@ -467,7 +470,7 @@ def _archive_problems(checked: RecordFileCheck, folder: Path, cache: Cache) -> t
         return _problems(value["problems"]), value["compared"]
     cache.misses += 1
     found, compared = archive_problems(record, loaded, folder)
-    cache.put(key, json.dumps({"problems": _rows(found), "compared": compared}, ensure_ascii=False).encode("utf-8"))
+    cache.put(key, to_json({"problems": _rows(found), "compared": compared}))
     return found, compared
 
 
@@ -605,7 +608,8 @@ def check_files(root: Path, base: Path | None = None, archive: Path | None = Non
         problems += _region_code_problems(list(regions_file.regions), regions_loaded)
     model_names = {m.name: m.id for m in models_file.models} if isinstance(models_file, ModelsFile) else {}
     id_for_name = {**{name: rid for rid, name in region_names.items()}, **model_names}
-    names_key = json.dumps(sorted(id_for_name.items()), ensure_ascii=False)
+    # a short key for the names (part of every record file's key): hashed once, not once per file
+    names_key = content_key("check-names", json.dumps(sorted(id_for_name.items()), ensure_ascii=False))
     if isinstance(glossary_file, GlossaryFile):
         seen_terms: set[str] = set()
         for index, term in enumerate(glossary_file.terms):
@@ -716,7 +720,7 @@ def _near_duplicates(checks: list[RecordFileCheck], cache: Cache) -> list[Proble
         found = near_duplicates([c.record for c in checks], sketches=[c.sketch for c in checks])  # type: ignore[misc]
         if key is not None:
             cache.misses += 1
-            cache.put(key, json.dumps(found).encode("utf-8"))
+            cache.put(key, to_json(found))
     for i, j, similarity in found:
         first, second = checks[i].loaded, checks[j].loaded
         problems.append(second.problem(("summary",), "near-duplicate",  # type: ignore[union-attr]

@@ -52,6 +52,10 @@ def cycle_collector_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            # what the pause made and kept joins the oldest generation (two list splices), or the
+            # first collection afterwards would walk all of it at once (0.3 s at 10,000 records)
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

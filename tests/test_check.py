@@ -275,3 +275,28 @@ def test_a_serving_process_reuses_its_last_results_and_forgets_an_edited_files(t
     fresh = check_files(catalog, project)
     assert report_text(after.problems) == report_text(fresh.problems) != report_text(first.problems)
     assert len(memo) == len(kept) and len(set(memo) - set(kept)) == 1  # the edited file's old result is gone
+
+
+def test_cycle_collector_paused_keeps_collecting_afterwards_without_walking_what_it_kept():
+    """What the pause made is promoted out of the youngest generation (else the first collection
+    afterwards walks all of it at once), and a cycle made during the pause is still collected."""
+    import gc
+    import weakref
+
+    from generator.pipeline import cycle_collector_paused
+
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with cycle_collector_paused():
+        assert not gc.isenabled()
+        kept = [[index] for index in range(20_000)]
+        looped = Node()
+        looped.itself = looped
+        gone = weakref.ref(looped)
+    assert gc.isenabled()
+    assert len(gc.get_objects(generation=0)) < 1_000 < len(kept)
+    del looped
+    gc.collect()
+    assert gone() is None

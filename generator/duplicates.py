@@ -147,6 +147,8 @@ def near_duplicates(records: Sequence[RecordBase], threshold: float = NEAR_DUPLI
     for i, (hashes,) in enumerate(sketches):
         shared = Counter(chain.from_iterable(
             members[bisect_right(members, i):] for members in filter(None, map(buckets.get, hashes))))
+        if max(shared.values(), default=0) < SKETCH // 8:
+            continue  # most records: no candidate, found without comparing every count in Python
         # the records that share at least SKETCH // 8 values with this one, picked out in C
         for j in sorted(compress(shared, map((SKETCH // 8 - 1).__lt__, shared.values()))):
             a, b = shingles(i), shingles(j)

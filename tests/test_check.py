@@ -300,3 +300,22 @@ def test_cycle_collector_paused_keeps_collecting_afterwards_without_walking_what
     del looped
     gc.collect()
     assert gone() is None
+
+
+# what a loaded file's data can hold (strings, None, lists, mappings), and the ints of a problem row
+_LOADED = st.recursive(st.none() | st.text() | st.integers(min_value=-2**70, max_value=2**70),
+                       lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+                       max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LOADED)
+def test_cache_entries_read_back_what_the_json_module_would(value):
+    """The check cache writes and reads with pydantic_core's JSON: any text (quotes, backslashes,
+    control characters, U+2028, emoji) comes back as the json module would give it back."""
+    import json
+
+    from pydantic_core import from_json, to_json
+
+    text = json.dumps(value, ensure_ascii=False)
+    assert from_json(to_json(value)) == json.loads(text) == from_json(text.encode("utf-8"))

@@ -409,7 +409,8 @@ def _record_file(path: Path, display: str, names: dict[str, str], names_key: str
     try:
         info = os.lstat(path) if cache.folder is not None else None  # (read_text looks at the file again)
         if info is not None and stat.S_ISREG(info.st_mode) and info.st_size <= MAX_BYTES:
-            raw = path.read_bytes()
+            with open(path, "rb", buffering=0) as source:  # (unbuffered: a third quicker for a small file)
+                raw = source.read()
             key = content_key("check-record", raw, display, path.parent.name, path.name, names_key)
     except OSError:
         pass
@@ -481,20 +482,22 @@ def halfwidth_punctuation(root: Path, base: Path, checked: dict[str, list[Proble
     """`halfwidth-punct` warnings for every YAML file under `root` that loads, named as `kb fmt` names
     it, without loading again the files check already loaded (`checked`: CheckedFiles.punctuation)."""
     prefix = str(Path(base).resolve()).rstrip("/") + "/"
-    folders: dict[Path, str] = {}  # each folder resolved once: the files themselves are no symlinks
+    folders: dict[str, str] = {}  # each folder resolved once: the files themselves are no symlinks
 
-    def display(path: Path) -> str:
-        if path.parent not in folders:
-            folders[path.parent] = str(path.parent.resolve()).rstrip("/") + "/"
-        resolved = folders[path.parent] + path.name
-        return resolved[len(prefix):] if resolved.startswith(prefix) else path.as_posix()
+    def display(path: Path, posix: str) -> str:
+        folder, _, name = posix.rpartition("/")  # (strings: a Path per file's parent cost more than the rest)
+        if folder not in folders:
+            folders[folder] = str(path.parent.resolve()).rstrip("/") + "/"
+        resolved = folders[folder] + name
+        return resolved[len(prefix):] if resolved.startswith(prefix) else posix
 
     problems: list[Problem] = []
     for path in sorted(Path(root).rglob("*.yml"), key=lambda p: p.parts):  # typography._yaml_files' order
-        found = checked.get(path.as_posix())
+        posix = path.as_posix()
+        found = checked.get(posix)
         if found is None and (not path.is_file() or path.is_symlink()):
             continue  # (a file check loaded is a regular file)
-        name = display(path)
+        name = display(path, posix)
         if found is None:
             loaded, _ = load_yaml(path, name)
             found = punctuation_problems(loaded) if loaded is not None else []

@@ -319,3 +319,15 @@ def test_cache_entries_read_back_what_the_json_module_would(value):
 
     text = json.dumps(value, ensure_ascii=False)
     assert from_json(to_json(value)) == json.loads(text) == from_json(text.encode("utf-8"))
+
+
+def test_a_cache_entry_that_is_not_json_is_made_again(tmp_path):
+    from generator.cache import Cache, content_key
+    from generator.check import _stored
+
+    cache = Cache(tmp_path, "check")
+    for index, data in enumerate([b'{"problems": [', b'{"a": "\xff"}', b"", b"[1]]"]):
+        cache.put(content_key(str(index)), data)
+        assert _stored(cache, content_key(str(index))) is None
+    cache.put(content_key("sound"), b'{"problems": [], "sketch": [1, 2]}')
+    assert _stored(cache, content_key("sound")) == {"problems": [], "sketch": [1, 2]}

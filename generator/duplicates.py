@@ -9,7 +9,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from functools import lru_cache
 from itertools import chain, compress
-from typing import Any, NamedTuple, Sequence
+from typing import Any, Iterator, NamedTuple, Sequence
 
 from .schema import RecordBase
 from .search.text import HAN, _normalise_table, normalise
@@ -123,6 +123,34 @@ def text_sketch(text: str) -> Sketch:
     return Sketch(tuple(sorted(set(hashes))[:SKETCH]))
 
 
+# A record's few largest buckets hold most of the pairs it takes part in: counted without them, a
+# pair needs LEFT_OUT fewer shared values to be a candidate, and the candidates are counted in full.
+LEFT_OUT = 4
+
+
+def candidate_pairs(sketches: Sequence[Sketch]) -> Iterator[tuple[int, int]]:
+    """(i, j), i < j, in order: the record pairs whose sketches share at least SKETCH // 8 values
+    that between 2 and `crowded` records share (a value most records share says nothing)."""
+    by_hash: dict[int, list[int]] = defaultdict(list)
+    for index, (hashes,) in enumerate(sketches):
+        for h in hashes:
+            by_hash[h].append(index)  # ascending
+    crowded = max(20, len(sketches) // 50)
+    buckets = {h: members for h, members in by_hash.items() if 2 <= len(members) <= crowded}
+    need = SKETCH // 8
+    for i, (hashes,) in enumerate(sketches):
+        mine = sorted(filter(None, map(buckets.get, hashes)), key=len)
+        # the later records in this one's buckets but the LEFT_OUT largest, counted for one record at
+        # a time (memory stays O(N)): a pair sharing `need` values shares need - LEFT_OUT of them here
+        shared = Counter(chain.from_iterable(members[bisect_right(members, i):] for members in mine[:-LEFT_OUT]))
+        if max(shared.values(), default=0) < need - LEFT_OUT:
+            continue  # most records: no candidate, found without comparing every count in Python
+        kept = {h for h in hashes if h in buckets}
+        for j in sorted(compress(shared, map((need - LEFT_OUT - 1).__lt__, shared.values()))):
+            if len(kept.intersection(sketches[j][0])) >= need:
+                yield i, j
+
+
 def near_duplicates(records: Sequence[RecordBase], threshold: float = NEAR_DUPLICATE,
                     sketches: Sequence[Sketch] | None = None) -> list[tuple[int, int, float]]:
     """(i, j, similarity) for record pairs i < j whose text is nearly the same.
@@ -133,26 +161,11 @@ def near_duplicates(records: Sequence[RecordBase], threshold: float = NEAR_DUPLI
     for the few candidates."""
     if sketches is None:
         sketches = [sketch(r) for r in records]
-    by_hash: dict[int, list[int]] = defaultdict(list)
-    for index, (hashes,) in enumerate(sketches):
-        for h in hashes:
-            by_hash[h].append(index)  # ascending
-    crowded = max(20, len(records) // 50)
-    # buckets that are not crowded (a value most records share says nothing), nor alone
-    buckets = {h: members for h, members in by_hash.items() if 2 <= len(members) <= crowded}
     shingles = lru_cache(maxsize=256)(lambda index: _shingles(duplicate_text(records[index])))
     found = []
-    # the sketch values each pair shares, counted for one record at a time (memory stays O(N)):
-    # the later records in each of this one's buckets
-    for i, (hashes,) in enumerate(sketches):
-        shared = Counter(chain.from_iterable(
-            members[bisect_right(members, i):] for members in filter(None, map(buckets.get, hashes))))
-        if max(shared.values(), default=0) < SKETCH // 8:
-            continue  # most records: no candidate, found without comparing every count in Python
-        # the records that share at least SKETCH // 8 values with this one, picked out in C
-        for j in sorted(compress(shared, map((SKETCH // 8 - 1).__lt__, shared.values()))):
-            a, b = shingles(i), shingles(j)
-            similarity = len(a & b) / len(a | b)
-            if similarity >= threshold:
-                found.append((i, j, similarity))
+    for i, j in candidate_pairs(sketches):
+        a, b = shingles(i), shingles(j)
+        similarity = len(a & b) / len(a | b)
+        if similarity >= threshold:
+            found.append((i, j, similarity))
     return found

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.duplicates import (
-    MULTIPLIER, NOT_WORD, SKETCH, Sketch, _never_kept, _shingles, comparable_text, shingle_hashes, text_sketch,
+    MULTIPLIER, NOT_WORD, SKETCH, Sketch, _never_kept, _shingles, candidate_pairs, comparable_text, shingle_hashes,
+    text_sketch,
 )
 from generator.search.fields import plain_markdown
 from generator.search.text import WORD, _t2s_table, normalise
@@ -113,3 +114,40 @@ def test_sketch_is_the_bottom_k_of_the_distinct_shingles_hashes():
 @given(st.text(alphabet="网格化管理一平四会0123456789abcz\u4e00\u9fff\uf900", max_size=2000))
 def test_sketch_is_the_bottom_k_on_random_text(text):
     assert text_sketch(text) == sketch_one_by_one(text)
+
+
+# --- candidate pairs -----------------------------------------------------------------------------
+
+def candidates_by_hand(sketches: list[Sketch]) -> list[tuple[int, int]]:
+    """Every pair, counted in full: the values both sketches hold that 2 to `crowded` sketches hold."""
+    from collections import Counter
+
+    holders = Counter(h for (hashes,) in sketches for h in hashes)
+    crowded = max(20, len(sketches) // 50)
+    useful = [{h for h in hashes if 2 <= holders[h] <= crowded} for (hashes,) in sketches]
+    return [(i, j) for i in range(len(sketches)) for j in range(i + 1, len(sketches))
+            if len(useful[i] & useful[j]) >= SKETCH // 8]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sets(st.integers(0, 60), max_size=40).map(lambda values: Sketch(tuple(sorted(values)))),
+                max_size=50))
+def test_candidate_pairs_are_the_pairs_sharing_enough_uncrowded_values(sketches):
+    """Counting without each record's largest buckets, then counting the candidates in full, finds
+    exactly the pairs a count of every shared value finds (few values: many pairs, crowded ones too)."""
+    assert list(candidate_pairs(sketches)) == candidates_by_hand(sketches)
+
+
+def test_candidate_pairs_on_sketches_of_near_copies():
+    import random
+
+    rng = random.Random(14)
+    base = [rng.sample(range(10_000), SKETCH) for _ in range(30)]
+    # copies sharing 0 to 12 values with their original, beside unrelated sketches
+    sketches = [Sketch(tuple(sorted(values))) for values in base]
+    for n, values in enumerate(base):
+        shared = values[:n % 13]
+        sketches.append(Sketch(tuple(sorted(shared + rng.sample(range(10_000, 20_000), SKETCH - len(shared))))))
+    found = list(candidate_pairs(sketches))
+    assert found == candidates_by_hand(sketches)
+    assert {j - i for i, j in found} == {30} and len(found) == sum(1 for n in range(30) if n % 13 >= SKETCH // 8)

@@ -31,7 +31,10 @@ from .routes import record_path as md_path
 from .safety import IMAGE, site_relative, too_big
 from .schema import KIND_FOLDERS, KIND_NAMES, KINDS, Amount, Figure, RecordBase
 
-MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+# Plain text → Markdown in one pass: & < > as entities (quotes stay plain text: never an attribute
+# value here, and &#34; would show in Material's page title once MkDocs re-escapes the heading),
+# and a backslash before every character Markdown could read as syntax
+MD_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in "\\`*_{}[]()#+-.!|"}})
 CODE_SPAN = re.compile(r"(`[^`]*`)")
 MD_LINK_OR_CODE = re.compile(r"(`[^`]*`|!?\[[^\]]*\]\([^)]*\))")
 # a link destination with a scheme other than http, https or mailto (inline or reference style)
@@ -52,11 +55,7 @@ class Page:
 
 def md_text(value: Any) -> Markup:
     """Plain text → Markdown that renders as exactly this text."""
-    text = " ".join(str(value).split())
-    # & < > only: quotes are plain text here (never an attribute value), and escaping them as
-    # &#34; makes Material's page title show "&#34;" once MkDocs re-escapes the heading
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return Markup(MD_SPECIAL.sub(r"\\\1", text))
+    return Markup(" ".join(str(value).split()).translate(MD_TEXT))
 
 
 def slug(value: str) -> Markup:

@@ -102,13 +102,17 @@ def _elements(html: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
     return parser.found
 
 
+CLASS_OR_ID = re.compile(r"[\w\s:.\-\u00b7\u4e00-\u9fff]*")
+
+
 def _keep(tag: str, attribute: str, value: str) -> str | None:
-    if attribute == "href" and not SAFE_HREF.match(value):
-        return None
-    if attribute == "src" and not site_relative(value):
-        return None
-    if attribute in ("class", "id") and not re.fullmatch(r"[\w\s:.\-\u00b7\u4e00-\u9fff]*", value):
-        return None
+    # nh3 asks for every attribute of every page (some 130 per page): the common ones first
+    if attribute == "class" or attribute == "id":
+        return value if CLASS_OR_ID.fullmatch(value) else None
+    if attribute == "href":
+        return value if SAFE_HREF.match(value) else None
+    if attribute == "src":
+        return value if site_relative(value) else None
     return value
 
 
@@ -117,16 +121,24 @@ OWN_SCRIPT = re.compile(r'<script src="(?:\.\./)*assets/javascripts/kb-[a-z-]+\.
 
 
 # How nh3 re-serialises what it keeps: `hidden` as `hidden=""`, `<br />` as `<br>`. These rewrites
-# only add `=""` or drop the slash of a self-closing tag, so equality after them cannot hide a removal.
-BARE_BOOLEAN = re.compile(r'(<[a-z][^<>]*?\s(?:hidden|checked|selected|open|multiple))(?=[\s>])')
-SELF_CLOSING = re.compile(r"\s*/>")
+# only add `=""` or drop the slash of a self-closing tag, so equality after them cannot hide a removal
+# (a rewrite that does not match nh3's, say a word inside an attribute value, only sends the page
+# to the element-by-element comparison).
+BARE_BOOLEAN = re.compile(r"\s(?:hidden|checked|selected|open|multiple)(?=[\s>])")
 
 
 def _as_nh3_writes(html: str) -> str:
-    html = SELF_CLOSING.sub(">", html)
-    while (rewritten := BARE_BOOLEAN.sub(r'\1=""', html)) != html:  # one per tag each pass
-        html = rewritten
-    return html
+    if "/>" in html:
+        pieces = html.split("/>")
+        html = ">".join([p.rstrip() for p in pieces[:-1]] + pieces[-1:])
+    out, last = [], 0
+    for match in BARE_BOOLEAN.finditer(html):  # a bare boolean attribute: inside a start tag
+        end = match.end()
+        tag = html.rfind("<", 0, end)
+        if tag != -1 and "a" <= html[tag + 1:tag + 2] <= "z" and html.find(">", tag, end) == -1:
+            out += [html[last:end], '=""']
+            last = end
+    return "".join(out) + html[last:] if out else html
 
 
 def unsafe_html(html: str) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Mapping, Sequence
 from urllib.parse import quote, urlencode
 
@@ -55,7 +55,14 @@ class Page:
 
 def md_text(value: Any) -> Markup:
     """Plain text → Markdown that renders as exactly this text."""
-    return Markup(" ".join(str(value).split()).translate(MD_TEXT))
+    text = str(value)
+    return _short_md_text(text) if len(text) <= 64 else Markup(" ".join(text.split()).translate(MD_TEXT))
+
+
+@lru_cache(maxsize=4096)
+def _short_md_text(text: str) -> Markup:
+    """md_text of a name, label, date or number: the same few hundred are on every page."""
+    return Markup(" ".join(text.split()).translate(MD_TEXT))
 
 
 def slug(value: str) -> Markup:
@@ -227,7 +234,7 @@ class GlossaryLinker:
     def link(self, markdown: str, page: str, seen: set[str]) -> str:
         if self._pattern is None:
             return markdown
-        glossary = posixpath.relpath("glossary.md", posixpath.dirname(page) or ".")
+        glossary = relative_path("glossary.md", posixpath.dirname(page))
 
         def replace(match: re.Match) -> str:
             term_id = self._ids[match.group(0)]
@@ -290,6 +297,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             bytecode_cache=memo.templates if memo is not None else None,
+            auto_reload=False,  # a build's templates do not change while it renders thousands of pages
         )
         self.env.filters["md"] = self._markdown_field
         self.env.filters.update(text=md_text, slug=slug, url=url, number=number, cn_date=cn_date,

@@ -35,6 +35,7 @@ from .schema import KIND_FOLDERS, KIND_NAMES, KINDS, Amount, Figure, RecordBase
 # value here, and &#34; would show in Material's page title once MkDocs re-escapes the heading),
 # and a backslash before every character Markdown could read as syntax
 MD_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in "\\`*_{}[]()#+-.!|"}})
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 CODE_SPAN = re.compile(r"(`[^`]*`)")
 MD_LINK_OR_CODE = re.compile(r"(`[^`]*`|!?\[[^\]]*\]\([^)]*\))")
 # a link destination with a scheme other than http, https or mailto (inline or reference style)
@@ -67,7 +68,7 @@ def _short_md_text(text: str) -> Markup:
 
 def slug(value: str) -> Markup:
     """An id already validated as [a-z0-9-]: safe in URLs, anchors and attributes as it is."""
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
+    if not SLUG.fullmatch(value):
         raise ValueError(f"not a slug: {value!r}")
     return Markup(value)
 

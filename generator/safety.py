@@ -10,6 +10,7 @@ produce, and the build fails naming the page.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 
 # One Markdown field renders in time that grows with (brackets × length): 100 brackets in 10,000
@@ -141,19 +142,22 @@ def _as_nh3_writes(html: str) -> str:
     return "".join(out) + html[last:] if out else html
 
 
+@lru_cache(maxsize=1)
+def _cleaner():
+    """nh3 with the allow-list above, set up once (not for each of thousands of pages)."""
+    import nh3
+
+    return nh3.Cleaner(tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_keep, url_schemes={"http", "https", "mailto"},
+                       link_rel=None, strip_comments=False, clean_content_tags=set(), generic_attribute_prefixes=set())
+
+
 def unsafe_html(html: str) -> list[str]:
     """What nh3, with the allow-list above, would remove from this HTML: empty if nothing.
 
     nh3 decides; the comparison is of elements and attributes (as a browser decodes them), so
     nh3's own re-serialisation of text and entities does not count as a change."""
-    import nh3
-
     html = OWN_SCRIPT.sub("", html)
-    cleaned = nh3.clean(
-        html, tags=TAGS, attributes=ATTRIBUTES, attribute_filter=_keep, url_schemes={"http", "https", "mailto"},
-        link_rel=None, strip_comments=False, clean_content_tags=set(),
-        generic_attribute_prefixes=set(),
-    )
+    cleaned = _cleaner().clean(html)
     if cleaned == _as_nh3_writes(html):  # nh3 kept every character: nothing to diagnose (nearly every page)
         return []
     before, after = _elements(html), _elements(cleaned)

@@ -150,9 +150,10 @@ class PageCache:
                           json.dumps(page.meta, sort_keys=True, default=_plain, ensure_ascii=False))
         data = self.store.get(key)
         if data is not None:
-            entry = json.loads(zlib.decompress(data))
+            about, content = zlib.decompress(data).split(b"\0", 1)
+            entry = json.loads(about)
             if self._still(entry["lookups"]):
-                page.content = entry["content"]
+                page.content = content.decode("utf-8")
                 page.toc = TableOfContents(_toc_from_json(entry["toc"]))
                 page._title_from_render = entry["title"]
                 page.present_anchor_ids = set(entry["anchors"])
@@ -181,9 +182,11 @@ class PageCache:
         links = None
         if page.links_to_anchors is not None:
             links = sorted([f.src_uri, dict(sorted(a.items()))] for f, a in page.links_to_anchors.items())
-        entry = {"content": page.content, "toc": _toc_to_json(page.toc), "title": page._title_from_render,
+        entry = {"toc": _toc_to_json(page.toc), "title": page._title_from_render,
                  "anchors": sorted(page.present_anchor_ids or ()), "links_to_anchors": links, "lookups": lookups}
-        self.store.put(key, zlib.compress(json.dumps(entry, ensure_ascii=False).encode("utf-8"), 1))
+        # the fragment as it is after the rest in JSON (which never holds a raw NUL): not escaped again
+        about = json.dumps(entry, ensure_ascii=False).encode("utf-8")
+        self.store.put(key, zlib.compress(about + b"\0" + page.content.encode("utf-8"), 1))
 
     def abandon(self) -> None:
         """A page failed to convert: stop listening for it."""
@@ -216,10 +219,18 @@ class PageCache:
     def html(self, page: Page) -> str | None:
         """The remembered HTML of a page that uses CACHED_TEMPLATE (once: it is then let go)."""
         data = self._html.pop(page.file.src_uri, None)
-        return zlib.decompress(data).decode("utf-8") if data is not None else None
+        if data is None:
+            return None
+        at, html = zlib.decompress(data).decode("utf-8").split("\0", 1)
+        start = int(at)
+        return html if start < 0 else html[:start] + page.content + html[start:]
 
     def rendered(self, page: Page, output: str) -> None:
-        """The template's output for a page (before any plugin's post_page changes it)."""
+        """The template's output for a page (before any plugin's post_page changes it). Stored
+        without the page's own fragment, which its key holds (the fragment is kept in its content
+        entry, and is the page's content whenever this entry is used): where it stood, then the rest."""
         key = self._page_keys.pop(page.file.src_uri, None)
         if key is not None:
-            self.store.put(key, zlib.compress(output.encode("utf-8"), 1))
+            start = output.find(page.content) if page.content else -1
+            rest = output if start < 0 else output[:start] + output[start + len(page.content):]
+            self.store.put(key, zlib.compress(f"{start}\0{rest}".encode("utf-8"), 1))

@@ -306,7 +306,7 @@ class Renderer:
         self.env.globals.update(KIND_NAMES=KIND_NAMES, KIND_FOLDERS=KIND_FOLDERS, KINDS=KINDS, catalog=catalog,
                                 NOT_PROVIDED=NOT_PROVIDED, region_label=self.region_label, record_rows=self.record_rows,
                                 browse_link=self.browse_link, page_link=self.page_link,
-                                term_users=self.term_users,
+                                term_users=self.term_users, related_rows=self.related_rows,
                                 missing_sections=missing_sections, completeness=completeness,
                                 word_path=word_path, DOWNLOADS_PAGE=DOWNLOADS_PAGE)
 
@@ -367,6 +367,15 @@ class Renderer:
             f'[{self._row_text(r)[0]}]({escape(relative_path(md_path(r), start))}){{ .kb-term-user data-id="{slug(r.id)}" }}'
             for r in records[:TERM_USERS_LIMIT])
         return Markup(links + (f"等，共 {len(records)} 条" if len(records) > TERM_USERS_LIMIT else ""))
+
+    def related_rows(self, relation: str, records: Sequence[RecordBase], page_path: str) -> Markup:
+        """A record page's related records of one relation, one line each (_record.md.j2): written
+        here rather than in the template, as every page has several and each line is seven values."""
+        start = posixpath.dirname(page_path)
+        return Markup("".join(
+            f'- [{self._row_text(t)[0]}]({escape(relative_path(md_path(t), start))}){{ .kb-link '
+            f'data-relation="{slug(relation)}" data-id="{slug(t.id)}" }}'
+            f'（{md_text(KIND_NAMES[t.kind])} · {md_text(self.region_label(t.region))}）\n' for t in records))
 
     def _row_text(self, r: RecordBase) -> tuple[str, str, str]:
         """A record's title, place and year, and summary, escaped: the same in every folder."""

@@ -202,6 +202,17 @@ def test_backstop_names_what_it_would_remove():
         "<p onfocus='alert(1)' tabindex='0'>", "<img src='//h/p.png'>"]
 
 
+def test_backstop_reads_nh3s_rewrites_as_no_change_and_still_sees_removals_beside_them():
+    """What nh3 rewrites without removing anything (bare `hidden`, `<br />`) passes; a boolean-looking
+    word inside an attribute value, or a removal in the same tag, is still reported."""
+    from generator.safety import unsafe_html
+
+    assert unsafe_html('<button type="button" class="kb-copy" hidden>复制</button><br /><p>开放 open</p>'
+                       '<img src="a.png" alt="" /><details open><summary>x</summary></details>') == []
+    assert unsafe_html('<p title="a hidden b" onclick="x()">t</p>') == ["<p onclick='x()'>"]
+    assert unsafe_html('<button hidden onclick="x()">t</button><br/>') == ["<button onclick='x()'>"]
+
+
 def test_markdown_too_big_to_render_quickly_is_shown_as_plain_text():
     """The render-time bound behind the markdown-too-big check: 32 KB of `[a](` took the build
     from 9 s to 45 s; over the bound the field is a code block, which renders in linear time."""

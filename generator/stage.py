@@ -107,7 +107,6 @@ class SiteStage:
         `memo`: a long-lived process's (`kb serve`) values of unchanged records from its last build."""
         renderer = Renderer(catalog, source_url=source_url, similar=similar, routes=routes,
                             cache=Cache(cache, "record-pages"), memo=memo)
-        pages = renderer.pages()
         files: dict[str, bytes | Path] = {}
         for path in sorted(SCRIPTS.rglob("*")):
             if path.is_file() and path.name != "README.md":
@@ -124,6 +123,8 @@ class SiteStage:
         made = exports(catalog, routes, site_url if routes.directory_urls and site_url else None, cache=cache, memo=memo)
         files.update((f"{DOWNLOADS}.{fmt}", keep(made.pop(fmt))) for fmt in list(made))
         files.update((path, doc if isinstance(doc, Path) else keep(doc)) for path, doc in iter_documents(catalog, cache, memo))
+        # the pages last: the downloads are made (and let go) before every page's Markdown is held
+        pages = renderer.pages()
         pages.append(Page(DOWNLOADS_PAGE, downloads_page(catalog, files)))
         return cls(catalog, routes, pages, renderer.home(), nav(catalog), files)
 

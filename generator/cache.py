@@ -129,13 +129,15 @@ class Cache:
         assert self.folder is not None
         own, mine = [], generation()
         for path in sorted(self.folder.iterdir()):
-            if path.name.startswith(mine) or path.name.startswith(".tmp-") or _age(path) <= SETTLED:
-                if path.suffix == ".pack" and path.name.startswith(mine):
+            if path.name.startswith(mine):
+                if path.suffix == ".pack":
                     own.append(path)
-            elif path.suffix == ".pack":
-                path.unlink(missing_ok=True)
+            elif _age(path) <= SETTLED:
+                continue  # another version's run may still be writing it
             elif path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
+            elif path.suffix == ".pack":
+                path.unlink(missing_ok=True)
         return own
 
     def _merge(self, packs: list[Path]) -> None:

@@ -53,6 +53,10 @@ class Doc:
     tokens: dict[str, list[str]]  # field -> tokens
     key: str = ""  # the cache key of the tokens: the hash of the field texts and the dictionary
 
+    def terms(self) -> set[str]:
+        """Every distinct token of every field."""
+        return set().union(*map(set, self.tokens.values()))
+
 
 @dataclass(frozen=True)
 class Analysed:
@@ -63,10 +67,6 @@ class Analysed:
     docs: Sequence[Doc]
     df: Mapping[str, int]
     vocabulary: dict[str, str]
-
-
-def _terms(doc: Doc) -> set[str]:
-    return set().union(*map(set, doc.tokens.values()))
 
 
 class Corpus:
@@ -105,17 +105,17 @@ class Corpus:
         if previous is None:
             self.df: Counter[str] = Counter()
             for doc in self.docs:
-                self.df.update(_terms(doc))
+                self.df.update(doc.terms())
             return
         self.df = Counter(previous.df)
         for doc in self.docs:
             was = before.pop(doc.id, None)
             if was is not doc:
-                self.df.update(_terms(doc))
+                self.df.update(doc.terms())
                 if was is not None:
-                    self.df.subtract(_terms(was))
+                    self.df.subtract(was.terms())
         for was in before.values():  # records removed
-            self.df.subtract(_terms(was))
+            self.df.subtract(was.terms())
         for term in [t for t, count in self.df.items() if count <= 0]:
             del self.df[term]
 

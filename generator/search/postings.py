@@ -114,7 +114,7 @@ class RecordPostings:
     def _remove(self, docs: Iterable[tuple[int, Doc]]) -> set[str]:
         touched = set()
         for index, doc in docs:
-            for term in set().union(*map(set, doc.tokens.values())):
+            for term in doc.terms():
                 holders, term_scores = self.holders[term]
                 at = bisect_left(holders, index)
                 del holders[at], term_scores[at]

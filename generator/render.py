@@ -324,8 +324,7 @@ class Renderer:
             label = self._region_labels[region_id] = "".join(n.name for n in self.catalog.region_path(region_id))
         return label
 
-    def record_rows(self, records: Sequence[RecordBase], page_path: str, show_kind: bool = True,
-                    more: Markup = Markup("筛选浏览")) -> Markup:
+    def record_rows(self, records: Sequence[RecordBase], page_path: str, more: Markup, show_kind: bool = True) -> Markup:
         """A listing's records (_macros.md.j2 record_list): each row is escaped once per folder and
         reused by every listing there that shows the record (its regions up to the province, its
         models, tags and kind), instead of once per listing.
@@ -339,33 +338,31 @@ class Renderer:
         for r in records[:LIST_LIMIT]:
             row = made.get(r.id)
             if row is None:
-                title, meta, summary = self._row_text(r)
+                _, meta, summary = self._row_text(r)
                 kind = f"{md_text(KIND_NAMES[r.kind])} · " if show_kind else ""
-                row = made[r.id] = (f'- [{title}]({escape(relative_path(md_path(r), start))})'
-                                    f'{{ .kb-record data-id="{slug(r.id)}" }}\n'
+                row = made[r.id] = (f'- {self._record_link(r, start)}{{ .kb-record data-id="{slug(r.id)}" }}\n'
                                     f'  <span class="kb-meta">{kind}{meta}</span>\n  {summary}\n')
             rows.append(row)
         if len(records) > LIST_LIMIT:
             rows.append(f"\n以上是前 {LIST_LIMIT} 条，共 {len(records)} 条，全部记录见{more}。\n{{ .kb-list-more }}\n")
         return Markup("".join(rows) if rows else "暂无记录。\n")
 
-    def browse_link(self, page_path: str, label: str, **filters: str) -> Markup:
-        """A link to the browse page with `filters` set (its state is in the fragment). Raw HTML:
-        MkDocs would look for the fragment as a heading of the browse page."""
-        url = self.routes.relative(BROWSE_PAGE, page_path) + "#" + urlencode(filters, quote_via=quote)
-        return Markup(f'<a href="{escape(url)}">{escape(label)}</a>')
-
     @staticmethod
-    def page_link(page_path: str, label: str, target: str) -> Markup:
-        return Markup(f"[{md_text(label)}]({escape(relative_path(target, posixpath.dirname(page_path)))})")
+    def page_link(page_path: str, label: str, target: str, query: str = "") -> Markup:
+        """A Markdown link to the page of `target`: the engine writes its address for every URL style."""
+        return Markup(f"[{md_text(label)}]({escape(relative_path(target, posixpath.dirname(page_path)) + query)})")
+
+    def browse_link(self, page_path: str, **filters: str) -> Markup:
+        """A link to the browse page with `filters` set, in the query (kb-browse.js reads it when the
+        address has no fragment): a fragment would be checked as a heading of the browse page."""
+        return self.page_link(page_path, "筛选浏览", BROWSE_PAGE, "?" + urlencode(filters, quote_via=quote))
 
     def term_users(self, records: Sequence[RecordBase], page_path: str) -> Markup:
         """The glossary's links to the records using a term, the first TERM_USERS_LIMIT of them (a
         common term has thousands): each record's title is escaped once for all the terms it uses."""
         start = posixpath.dirname(page_path)
-        links = "、".join(
-            f'[{self._row_text(r)[0]}]({escape(relative_path(md_path(r), start))}){{ .kb-term-user data-id="{slug(r.id)}" }}'
-            for r in records[:TERM_USERS_LIMIT])
+        links = "、".join(f'{self._record_link(r, start)}{{ .kb-term-user data-id="{slug(r.id)}" }}'
+                           for r in records[:TERM_USERS_LIMIT])
         return Markup(links + (f"等，共 {len(records)} 条" if len(records) > TERM_USERS_LIMIT else ""))
 
     def related_rows(self, relation: str, records: Sequence[RecordBase], page_path: str) -> Markup:
@@ -373,9 +370,12 @@ class Renderer:
         here rather than in the template, as every page has several and each line is seven values."""
         start = posixpath.dirname(page_path)
         return Markup("".join(
-            f'- [{self._row_text(t)[0]}]({escape(relative_path(md_path(t), start))}){{ .kb-link '
-            f'data-relation="{slug(relation)}" data-id="{slug(t.id)}" }}'
+            f'- {self._record_link(t, start)}{{ .kb-link data-relation="{slug(relation)}" data-id="{slug(t.id)}" }}'
             f'（{md_text(KIND_NAMES[t.kind])} · {md_text(self.region_label(t.region))}）\n' for t in records))
+
+    def _record_link(self, r: RecordBase, start: str) -> str:
+        """`[title](path)` of a record's page, from the folder `start`."""
+        return f"[{self._row_text(r)[0]}]({escape(relative_path(md_path(r), start))})"
 
     def _row_text(self, r: RecordBase) -> tuple[str, str, str]:
         """A record's title, place and year, and summary, escaped: the same in every folder."""

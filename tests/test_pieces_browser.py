@@ -91,10 +91,13 @@ def test_a_listing_past_its_limit_leads_to_all_its_records_in_the_browse_page(bi
     more = page.locator(".kb-list-more")
     assert f"共 {len(practices)} 条" in more.inner_text()
     more.locator("a").click()
-    page.wait_for_url("**/browse/#kind=practice")
+    page.wait_for_url("**/browse/?kind=practice")
     count = page.locator(".kb-browse__count")
     count.filter(has_text=f"共 {len(practices)} 条记录").wait_for()
     assert "正在载入" not in count.inner_text()
     assert page.locator("#kb-browse-facets input[type=checkbox]:checked").count() == 1
     page.screenshot(path=str(ARTIFACTS / "listing-more-browse.png"))
+    page.get_by_role("button", name="清除筛选").click()  # the state moves to the fragment; the query goes
+    count.filter(has_text=f"共 {len(catalog.records)} 条记录").wait_for()
+    assert page.url.endswith("/browse/")
     rec.assert_clean()

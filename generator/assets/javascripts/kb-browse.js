@@ -26,7 +26,8 @@
   }
 
   function readState(facets) {
-    var params = new URLSearchParams(location.hash.replace(/^#/, ""));
+    // the state is kept in the fragment; a listing's link to all its records sets it in the query
+    var params = new URLSearchParams(location.hash.replace(/^#/, "") || location.search.replace(/^\?/, ""));
     var state = { q: params.get("q") || "", sort: params.get("sort") || "added", selected: {} };
     facets.forEach(function (f) {
       var raw = params.get(f.key);
@@ -43,7 +44,7 @@
     if (state.q) params.set("q", state.q);
     if (state.sort !== "added") params.set("sort", state.sort);
     var hash = params.toString();
-    history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
+    history.replaceState(null, "", location.pathname + (hash ? "#" + hash : ""));
   }
 
   // A row is [id, title, summary, url, [[value index, …] per facet]]; the rest is read back from the
